@@ -1,0 +1,615 @@
+package dev.sysmem.io;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * An {@link Io} over system memory that another agent (a device thread, another process, a QEMU
+ * guest) may read and write at the same time: the Java counterpart of the kernel's {@code SysMem}
+ * backend. Every access is one {@code VarHandle} access on a native {@link MemorySegment} in this
+ * view's {@link AccessMode}, after the checks described on {@link Io}.
+ *
+ * <p>A view is a value: region, name, mode, byte order, supported widths and writability are fixed
+ * when it is made; {@link #withMode}, {@link #relaxed}, {@link #withOrder}, {@link #withWidths},
+ * {@link #readOnly}, {@link #slice} and {@link #project} return new views of the same memory.
+ *
+ * <p><b>Guarantees.</b>
+ * <ul>
+ *   <li>The default mode is {@link AccessMode#OPAQUE}, the kernel's {@code read_volatile}: no
+ *       access is torn, merged or elided, and each location is coherent. Stronger modes add the
+ *       ordering {@link AccessMode} lists.</li>
+ *   <li>The default byte order is little-endian, as PCI devices use; big-endian views convert at
+ *       every width, and the 32/64-bit atomics work in either order.</li>
+ *   <li>The access path allocates nothing: one combined range/alignment/width test, one
+ *       {@code VarHandle} access chosen by a switch on the mode, and a byte swap for big-endian
+ *       views. Faults leave the slow path to build the message.</li>
+ *   <li>Alignment is checked against the absolute address, as the kernel's {@code offset_valid}
+ *       does, so a slice starting at an odd address cannot hide a misaligned access.</li>
+ *   <li>After the segment's arena closes, accesses throw {@link IllegalStateException} naming the
+ *       region; if a file behind the mapping was truncated, they throw {@link MemoryFault}.</li>
+ *   <li>The atomic read-modify-write methods (32 and 64 bits) are sequentially consistent whatever
+ *       the view's mode. 8/16-bit atomics do not exist in the JDK and are refused.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * try (SharedMemory shm = SharedMemory.anonymous(4096)) {
+ *     SysMem ring = shm.io("ring");                         // OPAQUE, little-endian
+ *     SysMem doorbell = ring.slice(0x100, 4).withMode(AccessMode.ACQUIRE_RELEASE);
+ *     ring.write64(0x00, bufferAddress);
+ *     ring.write32(0x08, length);
+ *     doorbell.write32(0, 1);                               // release: publishes the two above
+ * }
+ * }</pre>
+ */
+public final class SysMem implements Io {
+
+    private static final VarHandle U8 = ValueLayout.JAVA_BYTE.varHandle();
+    private static final VarHandle U16 = ValueLayout.JAVA_SHORT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
+    private static final VarHandle U32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
+    private static final VarHandle U64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
+    private static final VarHandle U32_BE = ValueLayout.JAVA_INT.withOrder(ByteOrder.BIG_ENDIAN).varHandle();
+    private static final VarHandle U64_BE = ValueLayout.JAVA_LONG.withOrder(ByteOrder.BIG_ENDIAN).varHandle();
+
+    private static final int PLAIN = 0;
+    private static final int OPAQUE = 1;
+    private static final int ACQUIRE_RELEASE = 2;
+    private static final int VOLATILE = 3;
+
+    /** Bit {@code b} set means accesses of {@code b} bytes are allowed (b = 1, 2, 4, 8). */
+    private static final int ALL_WIDTHS = 1 | 2 | 4 | 8;
+
+    private final String name;
+    private final MemorySegment segment;
+    private final long size;
+    private final long address;
+    private final AccessMode mode;
+    private final int modeCode;
+    private final boolean bigEndian;
+    private final int readWidths;
+    private final int writeWidths;
+
+    private SysMem(String name, MemorySegment segment, AccessMode mode, boolean bigEndian, int widths, boolean readOnly) {
+        this.name = name;
+        this.segment = segment;
+        this.size = segment.byteSize();
+        this.address = segment.address();
+        this.mode = mode;
+        this.modeCode = mode.ordinal();
+        this.bigEndian = bigEndian;
+        this.readWidths = widths;
+        this.writeWidths = readOnly ? 0 : widths;
+    }
+
+    /**
+     * A view of all of {@code segment}: {@link AccessMode#OPAQUE}, little-endian, every width,
+     * writable unless the segment is read-only.
+     *
+     * @throws IllegalArgumentException if the segment is not native (device memory never lives
+     *                                  on the Java heap, and heap arrays cannot promise alignment)
+     */
+    public static SysMem of(String name, MemorySegment segment) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(segment, "segment");
+        if (!segment.isNative()) {
+            throw new IllegalArgumentException("region '" + name + "': SysMem needs a native memory segment "
+                    + "(Arena or mapped file), not a heap segment");
+        }
+        return new SysMem(name, segment, AccessMode.OPAQUE, false, ALL_WIDTHS, segment.isReadOnly());
+    }
+
+    /** The region's name. */
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** The region's size in bytes. */
+    @Override
+    public long size() {
+        return size;
+    }
+
+    /** The mode every plain read and write of this view uses. */
+    public AccessMode mode() {
+        return mode;
+    }
+
+    /** The byte order of multi-byte values in memory. */
+    public ByteOrder order() {
+        return bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+    }
+
+    /** Whether writes are refused. */
+    public boolean isReadOnly() {
+        return writeWidths == 0;
+    }
+
+    /** The segment this view covers: exactly the region, offset 0 is the region's first byte. */
+    public MemorySegment segment() {
+        return segment;
+    }
+
+    @Override
+    public Set<Width> widths() {
+        EnumSet<Width> set = EnumSet.noneOf(Width.class);
+        for (Width w : Width.values()) {
+            if ((readWidths & w.bytes()) != 0) {
+                set.add(w);
+            }
+        }
+        return Collections.unmodifiableSet(set);
+    }
+
+    @Override
+    public boolean supports(Width width) {
+        return (readWidths & width.bytes()) != 0;
+    }
+
+    /** The same region, accessed in {@code newMode}. */
+    public SysMem withMode(AccessMode newMode) {
+        Objects.requireNonNull(newMode, "mode");
+        return new SysMem(name, segment, newMode, bigEndian, readWidths, isReadOnly());
+    }
+
+    /**
+     * The same region in {@link AccessMode#OPAQUE}: accesses stay atomic and visible but impose no
+     * ordering against other memory, the counterpart of {@code RelaxedMmio}.
+     */
+    public SysMem relaxed() {
+        return withMode(AccessMode.OPAQUE);
+    }
+
+    /** The same region, reading and writing multi-byte values in {@code newOrder}. */
+    public SysMem withOrder(ByteOrder newOrder) {
+        Objects.requireNonNull(newOrder, "order");
+        return new SysMem(name, segment, mode, newOrder == ByteOrder.BIG_ENDIAN, readWidths, isReadOnly());
+    }
+
+    /**
+     * The same region accepting only {@code allowed} widths, as a config-space-like region without
+     * 64-bit accesses. Accesses of other widths throw {@link IllegalArgumentException}.
+     */
+    public SysMem withWidths(Width... allowed) {
+        if (allowed.length == 0) {
+            throw new IllegalArgumentException("region '" + name + "': a view must support at least one width");
+        }
+        int mask = 0;
+        for (Width w : allowed) {
+            mask |= Objects.requireNonNull(w, "width").bytes();
+        }
+        return new SysMem(name, segment, mode, bigEndian, mask, isReadOnly());
+    }
+
+    /** The same region with writes refused. */
+    public SysMem readOnly() {
+        return new SysMem(name, segment, mode, bigEndian, readWidths, true);
+    }
+
+    /** The same view under another name (used in error messages). */
+    public SysMem withName(String newName) {
+        return new SysMem(Objects.requireNonNull(newName, "name"), segment, mode, bigEndian, readWidths, isReadOnly());
+    }
+
+    /**
+     * The {@code length} bytes at {@code offset} as a view of their own, with this view's mode,
+     * order, widths and writability, named {@code name+0xOFFSET}.
+     *
+     * @throws IndexOutOfBoundsException if the slice does not lie inside this region
+     */
+    public SysMem slice(long offset, long length) {
+        if (offset < 0 || length < 0 || offset > size - length) {
+            throw new IndexOutOfBoundsException("region '" + name + "': slice of " + length + " bytes at offset 0x"
+                    + Long.toHexString(offset) + " does not fit in the region's " + size + " bytes");
+        }
+        return new SysMem(name + "+0x" + Long.toHexString(offset), segment.asSlice(offset, length),
+                mode, bigEndian, readWidths, isReadOnly());
+    }
+
+    /**
+     * The part of this region that {@code path} selects in {@code layout}, where the layout
+     * describes the region from offset 0: the counterpart of the kernel's {@code project_view}.
+     *
+     * <pre>{@code
+     * StructLayout desc = MemoryLayout.structLayout(JAVA_LONG.withName("addr"), JAVA_INT.withName("len"),
+     *         JAVA_SHORT.withName("flags"), JAVA_SHORT.withName("next"));
+     * SysMem len = table.project(desc, PathElement.groupElement("len"));   // 4 bytes at offset 8
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if the path does not select a member of {@code layout}
+     * @throws IndexOutOfBoundsException if the selected part lies outside this region
+     */
+    public SysMem project(MemoryLayout layout, MemoryLayout.PathElement... path) {
+        Objects.requireNonNull(layout, "layout");
+        MemoryLayout selected = layout.select(path);
+        long offset = layout.byteOffset(path);
+        return slice(offset, selected.byteSize()).withName(name + "." + pathName(selected, offset));
+    }
+
+    private static String pathName(MemoryLayout selected, long offset) {
+        return selected.name().orElse("0x" + Long.toHexString(offset));
+    }
+
+    // ---- the access path ------------------------------------------------------------------------
+
+    private boolean refuses(long offset, int bytes, int widths) {
+        return offset < 0 || offset > size - bytes || ((address + offset) & (bytes - 1)) != 0 || (widths & bytes) == 0;
+    }
+
+    private RuntimeException refusal(long offset, Width width, boolean write) {
+        AccessCheck.check(name, size, address, offset, width, widths(), write, isReadOnly());
+        throw new AssertionError("access check passed on the slow path: " + offset + " " + width);
+    }
+
+    private IllegalStateException lost(IllegalStateException cause, long offset, Width width, boolean write) {
+        return new IllegalStateException(AccessCheck.describe(name, write, width, offset)
+                + " failed: the region's memory was closed (" + cause.getMessage() + ")", cause);
+    }
+
+    private MemoryFault fault(InternalError cause, long offset, Width width) {
+        return new MemoryFault(name, offset, width, cause);
+    }
+
+    private void checkValue(long offset, Width width, long value) {
+        if (!width.accepts(value)) {
+            AccessCheck.checkValue(name, offset, width, value);
+        }
+    }
+
+    @Override
+    public long read(Width width, long offset) {
+        return switch (width) {
+            case U8 -> read8(offset);
+            case U16 -> read16(offset);
+            case U32 -> Integer.toUnsignedLong(read32(offset));
+            case U64 -> read64(offset);
+        };
+    }
+
+    @Override
+    public void write(Width width, long offset, long value) {
+        checkValue(offset, width, value);
+        switch (width) {
+            case U8 -> write8(offset, (int) value);
+            case U16 -> write16(offset, (int) value);
+            case U32 -> write32(offset, (int) value);
+            case U64 -> write64(offset, value);
+        }
+    }
+
+    @Override
+    public int read8(long offset) {
+        if (refuses(offset, 1, readWidths)) {
+            throw refusal(offset, Width.U8, false);
+        }
+        try {
+            byte v = switch (modeCode) {
+                case PLAIN -> (byte) U8.get(segment, offset);
+                case OPAQUE -> (byte) U8.getOpaque(segment, offset);
+                case ACQUIRE_RELEASE -> (byte) U8.getAcquire(segment, offset);
+                default -> (byte) U8.getVolatile(segment, offset);
+            };
+            return Byte.toUnsignedInt(v);
+        } catch (IllegalStateException e) {
+            throw lost(e, offset, Width.U8, false);
+        } catch (InternalError e) {
+            throw fault(e, offset, Width.U8);
+        }
+    }
+
+    @Override
+    public int read16(long offset) {
+        if (refuses(offset, 2, readWidths)) {
+            throw refusal(offset, Width.U16, false);
+        }
+        try {
+            short v = switch (modeCode) {
+                case PLAIN -> (short) U16.get(segment, offset);
+                case OPAQUE -> (short) U16.getOpaque(segment, offset);
+                case ACQUIRE_RELEASE -> (short) U16.getAcquire(segment, offset);
+                default -> (short) U16.getVolatile(segment, offset);
+            };
+            return Short.toUnsignedInt(bigEndian ? Short.reverseBytes(v) : v);
+        } catch (IllegalStateException e) {
+            throw lost(e, offset, Width.U16, false);
+        } catch (InternalError e) {
+            throw fault(e, offset, Width.U16);
+        }
+    }
+
+    @Override
+    public int read32(long offset) {
+        if (refuses(offset, 4, readWidths)) {
+            throw refusal(offset, Width.U32, false);
+        }
+        try {
+            int v = switch (modeCode) {
+                case PLAIN -> (int) U32.get(segment, offset);
+                case OPAQUE -> (int) U32.getOpaque(segment, offset);
+                case ACQUIRE_RELEASE -> (int) U32.getAcquire(segment, offset);
+                default -> (int) U32.getVolatile(segment, offset);
+            };
+            return bigEndian ? Integer.reverseBytes(v) : v;
+        } catch (IllegalStateException e) {
+            throw lost(e, offset, Width.U32, false);
+        } catch (InternalError e) {
+            throw fault(e, offset, Width.U32);
+        }
+    }
+
+    @Override
+    public long read64(long offset) {
+        if (refuses(offset, 8, readWidths)) {
+            throw refusal(offset, Width.U64, false);
+        }
+        try {
+            long v = switch (modeCode) {
+                case PLAIN -> (long) U64.get(segment, offset);
+                case OPAQUE -> (long) U64.getOpaque(segment, offset);
+                case ACQUIRE_RELEASE -> (long) U64.getAcquire(segment, offset);
+                default -> (long) U64.getVolatile(segment, offset);
+            };
+            return bigEndian ? Long.reverseBytes(v) : v;
+        } catch (IllegalStateException e) {
+            throw lost(e, offset, Width.U64, false);
+        } catch (InternalError e) {
+            throw fault(e, offset, Width.U64);
+        }
+    }
+
+    @Override
+    public void write8(long offset, int value) {
+        if (refuses(offset, 1, writeWidths) || value < -0x80 || value > 0xff) {
+            checkValue(offset, Width.U8, value);
+            throw refusal(offset, Width.U8, true);
+        }
+        byte v = (byte) value;
+        try {
+            switch (modeCode) {
+                case PLAIN -> U8.set(segment, offset, v);
+                case OPAQUE -> U8.setOpaque(segment, offset, v);
+                case ACQUIRE_RELEASE -> U8.setRelease(segment, offset, v);
+                default -> U8.setVolatile(segment, offset, v);
+            }
+        } catch (IllegalStateException e) {
+            throw lost(e, offset, Width.U8, true);
+        } catch (InternalError e) {
+            throw fault(e, offset, Width.U8);
+        }
+    }
+
+    @Override
+    public void write16(long offset, int value) {
+        if (refuses(offset, 2, writeWidths) || value < -0x8000 || value > 0xffff) {
+            checkValue(offset, Width.U16, value);
+            throw refusal(offset, Width.U16, true);
+        }
+        short v = bigEndian ? Short.reverseBytes((short) value) : (short) value;
+        try {
+            switch (modeCode) {
+                case PLAIN -> U16.set(segment, offset, v);
+                case OPAQUE -> U16.setOpaque(segment, offset, v);
+                case ACQUIRE_RELEASE -> U16.setRelease(segment, offset, v);
+                default -> U16.setVolatile(segment, offset, v);
+            }
+        } catch (IllegalStateException e) {
+            throw lost(e, offset, Width.U16, true);
+        } catch (InternalError e) {
+            throw fault(e, offset, Width.U16);
+        }
+    }
+
+    @Override
+    public void write32(long offset, int value) {
+        if (refuses(offset, 4, writeWidths)) {
+            throw refusal(offset, Width.U32, true);
+        }
+        int v = bigEndian ? Integer.reverseBytes(value) : value;
+        try {
+            switch (modeCode) {
+                case PLAIN -> U32.set(segment, offset, v);
+                case OPAQUE -> U32.setOpaque(segment, offset, v);
+                case ACQUIRE_RELEASE -> U32.setRelease(segment, offset, v);
+                default -> U32.setVolatile(segment, offset, v);
+            }
+        } catch (IllegalStateException e) {
+            throw lost(e, offset, Width.U32, true);
+        } catch (InternalError e) {
+            throw fault(e, offset, Width.U32);
+        }
+    }
+
+    @Override
+    public void write64(long offset, long value) {
+        if (refuses(offset, 8, writeWidths)) {
+            throw refusal(offset, Width.U64, true);
+        }
+        long v = bigEndian ? Long.reverseBytes(value) : value;
+        try {
+            switch (modeCode) {
+                case PLAIN -> U64.set(segment, offset, v);
+                case OPAQUE -> U64.setOpaque(segment, offset, v);
+                case ACQUIRE_RELEASE -> U64.setRelease(segment, offset, v);
+                default -> U64.setVolatile(segment, offset, v);
+            }
+        } catch (IllegalStateException e) {
+            throw lost(e, offset, Width.U64, true);
+        } catch (InternalError e) {
+            throw fault(e, offset, Width.U64);
+        }
+    }
+
+    // ---- atomics: sequentially consistent, 32 and 64 bits ------------------------------------------
+
+    private void checkAtomic(long offset, Width width) {
+        if (refuses(offset, width.bytes(), writeWidths)) {
+            throw refusal(offset, width, true);
+        }
+    }
+
+    private int swap(int v) {
+        return bigEndian ? Integer.reverseBytes(v) : v;
+    }
+
+    private long swap(long v) {
+        return bigEndian ? Long.reverseBytes(v) : v;
+    }
+
+    @Override
+    public boolean compareAndSet32(long offset, int expected, int value) {
+        checkAtomic(offset, Width.U32);
+        try {
+            return U32.compareAndSet(segment, offset, swap(expected), swap(value));
+        } catch (IllegalStateException e) {
+            throw lost(e, offset, Width.U32, true);
+        } catch (InternalError e) {
+            throw fault(e, offset, Width.U32);
+        }
+    }
+
+    @Override
+    public boolean compareAndSet64(long offset, long expected, long value) {
+        checkAtomic(offset, Width.U64);
+        try {
+            return U64.compareAndSet(segment, offset, swap(expected), swap(value));
+        } catch (IllegalStateException e) {
+            throw lost(e, offset, Width.U64, true);
+        } catch (InternalError e) {
+            throw fault(e, offset, Width.U64);
+        }
+    }
+
+    @Override
+    public int compareAndExchange32(long offset, int expected, int value) {
+        checkAtomic(offset, Width.U32);
+        try {
+            return swap((int) U32.compareAndExchange(segment, offset, swap(expected), swap(value)));
+        } catch (IllegalStateException e) {
+            throw lost(e, offset, Width.U32, true);
+        } catch (InternalError e) {
+            throw fault(e, offset, Width.U32);
+        }
+    }
+
+    @Override
+    public long compareAndExchange64(long offset, long expected, long value) {
+        checkAtomic(offset, Width.U64);
+        try {
+            return swap((long) U64.compareAndExchange(segment, offset, swap(expected), swap(value)));
+        } catch (IllegalStateException e) {
+            throw lost(e, offset, Width.U64, true);
+        } catch (InternalError e) {
+            throw fault(e, offset, Width.U64);
+        }
+    }
+
+    @Override
+    public int getAndAdd32(long offset, int delta) {
+        checkAtomic(offset, Width.U32);
+        try {
+            // Addition does not commute with a byte swap: big-endian views use a big-endian handle.
+            return bigEndian ? (int) U32_BE.getAndAdd(segment, offset, delta) : (int) U32.getAndAdd(segment, offset, delta);
+        } catch (IllegalStateException e) {
+            throw lost(e, offset, Width.U32, true);
+        } catch (InternalError e) {
+            throw fault(e, offset, Width.U32);
+        }
+    }
+
+    @Override
+    public long getAndAdd64(long offset, long delta) {
+        checkAtomic(offset, Width.U64);
+        try {
+            return bigEndian ? (long) U64_BE.getAndAdd(segment, offset, delta) : (long) U64.getAndAdd(segment, offset, delta);
+        } catch (IllegalStateException e) {
+            throw lost(e, offset, Width.U64, true);
+        } catch (InternalError e) {
+            throw fault(e, offset, Width.U64);
+        }
+    }
+
+    @Override
+    public int getAndSet32(long offset, int value) {
+        checkAtomic(offset, Width.U32);
+        try {
+            return swap((int) U32.getAndSet(segment, offset, swap(value)));
+        } catch (IllegalStateException e) {
+            throw lost(e, offset, Width.U32, true);
+        } catch (InternalError e) {
+            throw fault(e, offset, Width.U32);
+        }
+    }
+
+    @Override
+    public long getAndSet64(long offset, long value) {
+        checkAtomic(offset, Width.U64);
+        try {
+            return swap((long) U64.getAndSet(segment, offset, swap(value)));
+        } catch (IllegalStateException e) {
+            throw lost(e, offset, Width.U64, true);
+        } catch (InternalError e) {
+            throw fault(e, offset, Width.U64);
+        }
+    }
+
+    @Override
+    public int getAndBitwiseOr32(long offset, int bits) {
+        checkAtomic(offset, Width.U32);
+        try {
+            // Bitwise operations commute with a byte swap, so the little-endian handle serves both orders.
+            return swap((int) U32.getAndBitwiseOr(segment, offset, swap(bits)));
+        } catch (IllegalStateException e) {
+            throw lost(e, offset, Width.U32, true);
+        } catch (InternalError e) {
+            throw fault(e, offset, Width.U32);
+        }
+    }
+
+    @Override
+    public long getAndBitwiseOr64(long offset, long bits) {
+        checkAtomic(offset, Width.U64);
+        try {
+            return swap((long) U64.getAndBitwiseOr(segment, offset, swap(bits)));
+        } catch (IllegalStateException e) {
+            throw lost(e, offset, Width.U64, true);
+        } catch (InternalError e) {
+            throw fault(e, offset, Width.U64);
+        }
+    }
+
+    @Override
+    public int getAndBitwiseAnd32(long offset, int bits) {
+        checkAtomic(offset, Width.U32);
+        try {
+            return swap((int) U32.getAndBitwiseAnd(segment, offset, swap(bits)));
+        } catch (IllegalStateException e) {
+            throw lost(e, offset, Width.U32, true);
+        } catch (InternalError e) {
+            throw fault(e, offset, Width.U32);
+        }
+    }
+
+    @Override
+    public long getAndBitwiseAnd64(long offset, long bits) {
+        checkAtomic(offset, Width.U64);
+        try {
+            return swap((long) U64.getAndBitwiseAnd(segment, offset, swap(bits)));
+        } catch (IllegalStateException e) {
+            throw lost(e, offset, Width.U64, true);
+        } catch (InternalError e) {
+            throw fault(e, offset, Width.U64);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SysMem[" + name + ", " + size + " bytes at 0x" + Long.toHexString(address) + ", " + mode + ", "
+                + order() + ", " + widths() + (isReadOnly() ? ", read-only" : "") + "]";
+    }
+}
