@@ -1,0 +1,63 @@
+package dev.sysmem.bench.access;
+
+import dev.sysmem.io.Field;
+import dev.sysmem.io.Register;
+import dev.sysmem.io.SysMem;
+import dev.sysmem.io.Width;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * A read-modify-write of one field of a 32-bit control register, three ways: through a typed
+ * {@link Register} ({@code update} with a {@code RegisterValue.with}), by hand with mask and shift
+ * on a {@link SysMem} view, and by hand with mask and shift on the raw {@code VarHandle} (the
+ * floor). All three read and write in opaque mode, the default of {@link SysMem}, at the same
+ * offset, and write the field value held in a state field.
+ */
+@State(Scope.Thread)
+public class RegisterUpdate extends SharedRegion {
+
+    private static final Field ENABLE = Field.bit("ENABLE", 0);
+    private static final Field MODE = Field.of("MODE", 3, 1);
+    private static final Field COUNT = Field.of("COUNT", 15, 8);
+    private static final Register CTRL = Register.builder("CTRL", 64, Width.U32).fields(ENABLE, MODE, COUNT).build();
+
+    private static final int MODE_SHIFT = 1;
+    private static final int MODE_MASK = 0x7 << MODE_SHIFT;
+
+    private static final VarHandle U32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
+
+    private SysMem io;
+
+    /** The value written into MODE; a field, so that no contender can fold it. */
+    private int mode = 5;
+
+    @Override
+    protected void open() {
+        io = SysMem.of("bench", segment);
+    }
+
+    @Benchmark
+    public long typedRegister() {
+        return CTRL.update(io, v -> v.with(MODE, mode)).raw();
+    }
+
+    @Benchmark
+    public int maskAndShiftSysMem() {
+        int updated = (io.read32(offset) & ~MODE_MASK) | (mode << MODE_SHIFT);
+        io.write32(offset, updated);
+        return updated;
+    }
+
+    @Benchmark
+    public int maskAndShiftVarHandle() {
+        int updated = ((int) U32.getOpaque(segment, offset) & ~MODE_MASK) | (mode << MODE_SHIFT);
+        U32.setOpaque(segment, offset, updated);
+        return updated;
+    }
+}

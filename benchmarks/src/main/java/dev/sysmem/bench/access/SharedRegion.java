@@ -1,0 +1,68 @@
+package dev.sysmem.bench.access;
+
+import dev.sysmem.bench.BenchJvm;
+import dev.sysmem.io.SharedMemory;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The memory every access-cost contender works on, so that they differ only in the access path:
+ * one page of {@link SharedMemory#anonymous} (a shared arena, as a user's device memory is),
+ * accessed at the same 64-byte-aligned offset, with the same values written.
+ *
+ * <p>Offsets and values live in non-final instance fields of the benchmark state, so the JIT can
+ * fold neither into a constant for any contender; read results are returned, so JMH consumes them
+ * and no read is dead code. Every contender forks with the same JVM flags (the union of what
+ * sysmem and Agrona need), so flags cannot favour one of them.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 200, timeUnit = TimeUnit.MILLISECONDS)
+@Measurement(iterations = 5, time = 250, timeUnit = TimeUnit.MILLISECONDS)
+@Fork(value = 3, jvmArgsAppend = {BenchJvm.NATIVE_ACCESS, BenchJvm.EXPORTS, BenchJvm.INTERNAL_MISC, BenchJvm.HEAP_MIN, BenchJvm.HEAP_MAX, BenchJvm.UNSAFE_QUIET})
+public abstract class SharedRegion {
+
+    /** Size of the region: one page, as {@link SharedMemory} aligns it. */
+    static final int SIZE = 4096;
+
+    private SharedMemory memory;
+
+    /** The region's segment, page-aligned. */
+    protected MemorySegment segment;
+
+    /** Where every contender reads and writes: aligned for all four widths. */
+    protected long offset = 64;
+
+    /** Agrona's index type is {@code int}; the same offset. */
+    protected int index = 64;
+
+    protected byte value8 = (byte) 0x5a;
+    protected short value16 = (short) 0x5a5a;
+    protected int value32 = 0x5a5a5a5a;
+    protected long value64 = 0x5a5a5a5a_5a5a5a5aL;
+
+    @Setup(Level.Trial)
+    public void allocate() {
+        memory = SharedMemory.anonymous(SIZE);
+        segment = memory.segment();
+        open();
+    }
+
+    /** Builds the contender's view of {@link #segment}. */
+    protected abstract void open();
+
+    @TearDown(Level.Trial)
+    public void free() {
+        memory.close();
+    }
+}

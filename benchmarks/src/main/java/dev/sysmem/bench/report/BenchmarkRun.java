@@ -1,0 +1,236 @@
+package dev.sysmem.bench.report;
+
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatFactory;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.BenchmarkList;
+import org.openjdk.jmh.runner.BenchmarkListEntry;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.WorkloadParams;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Runs a chosen set of benchmarks and writes their JMH JSON and ratio table to
+ * {@code results/<date>-<name>.json} and {@code .md}, printing the table.
+ *
+ * <p>Benchmarks run in rounds: each round forks every selected benchmark once, contenders of the
+ * same access next to each other (ordered by method, then class). On a machine other work shares,
+ * the load drifts over minutes; interleaving puts each contender's forks under the same drift, so
+ * the ratios compare like with like, where JMH's own order (all forks of one benchmark, then the
+ * next) would let a load change between two contenders decide the ratio. Forks of one benchmark
+ * are then merged into one JMH result, as if JMH had run them.
+ *
+ * <p><b>Guarantees.</b> A benchmark that fails stops the run with its error (nothing is written
+ * for a partial run); warm-up and measurement are those annotated on each benchmark class.
+ *
+ * <pre>{@code
+ * java -cp benchmarks/target/benchmarks.jar dev.sysmem.bench.report.BenchmarkRun \
+ *     --include 'access\..*32' --name access32 --rounds 3 --out benchmarks/results
+ * }</pre>
+ */
+public final class BenchmarkRun {
+
+    private final String include;
+    private final String name;
+    private final int rounds;
+    private final Path out;
+
+    private BenchmarkRun(String include, String name, int rounds, Path out) {
+        this.include = include;
+        this.name = name;
+        this.rounds = rounds;
+        this.out = out;
+    }
+
+    /** {@code --include REGEX --name NAME --rounds N --out DIR}; see the class comment. */
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>(Map.of("--include", ".*", "--name", "run", "--rounds", "3",
+                "--out", "results"));
+        for (int i = 0; i < args.length; i += 2) {
+            if (!options.containsKey(args[i]) || i + 1 >= args.length) {
+                System.err.println("usage: BenchmarkRun [--include REGEX] [--name NAME] [--rounds N] [--out DIR]; got "
+                        + String.join(" ", args));
+                System.exit(2);
+            }
+            options.put(args[i], args[i + 1]);
+        }
+        String name = options.get("--name");
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("--name '" + name + "' must be usable in a file name: letters, digits, . _ -");
+        }
+        int rounds = Integer.parseInt(options.get("--rounds"));
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be at least 1, was " + rounds);
+        }
+        new BenchmarkRun(options.get("--include"), name, rounds, Path.of(options.get("--out"))).run();
+    }
+
+    private void run() throws RunnerException, IOException {
+        String loadBefore = loadAverage();
+        LocalDateTime start = LocalDateTime.now();
+        List<BenchmarkListEntry> selected = select();
+        if (selected.isEmpty()) {
+            throw new IllegalArgumentException("no benchmark matches --include '" + include + "'");
+        }
+        System.out.printf("%d benchmarks x %d rounds, include '%s'; load average %s%n", selected.size(), rounds, include,
+                loadBefore);
+
+        Map<String, List<RunResult>> forks = new LinkedHashMap<>();
+        int done = 0;
+        int total = selected.size() * rounds;
+        for (int round = 1; round <= rounds; round++) {
+            for (BenchmarkListEntry entry : selected) {
+                Options one = new OptionsBuilder()
+                        .include("^" + Pattern.quote(entry.getUsername()) + "$")
+                        .forks(1)
+                        // Forks get only the flags annotated on the benchmark, not this JVM's.
+                        .jvmArgs()
+                        .shouldFailOnError(true)
+                        .verbosity(VerboseMode.SILENT)
+                        .build();
+                for (RunResult result : new Runner(one).run()) {
+                    forks.computeIfAbsent(key(result.getParams()), k -> new ArrayList<>()).add(result);
+                    done++;
+                    System.out.printf("round %d/%d [%d/%d] %s%s: %s %s%n", round, rounds, done, total,
+                            shortName(entry.getUsername()), paramText(result.getParams()),
+                            RatioTable.format(result.getPrimaryResult().getScore()),
+                            result.getPrimaryResult().getScoreUnit());
+                }
+            }
+        }
+        List<RunResult> merged = forks.values().stream().map(BenchmarkRun::merge)
+                .sorted(RunResult.DEFAULT_SORT_COMPARATOR).toList();
+
+        Files.createDirectories(out);
+        String stem = LocalDate.now() + "-" + name;
+        Path json = out.resolve(stem + ".json");
+        try (PrintStream stream = new PrintStream(Files.newOutputStream(json), false, StandardCharsets.UTF_8)) {
+            ResultFormatFactory.getInstance(ResultFormatType.JSON, stream).writeOut(merged);
+        }
+        Duration took = Duration.between(start, LocalDateTime.now());
+        List<String> header = header(merged, start, took, loadBefore, loadAverage(), json.getFileName().toString());
+        String table = RatioTable.read(json).markdown(header);
+        Path md = out.resolve(stem + ".md");
+        Files.writeString(md, table);
+        System.out.println();
+        System.out.println(table);
+        System.out.println("Wrote " + json + " and " + md);
+    }
+
+    private List<BenchmarkListEntry> select() {
+        var quiet = OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT);
+        return BenchmarkList.defaultList().find(quiet, List.of(include), List.of()).stream()
+                .sorted(Comparator.comparing((BenchmarkListEntry e) -> method(e.getUsername()))
+                        .thenComparing(BenchmarkListEntry::getUsername))
+                .toList();
+    }
+
+    /** JMH's result for all forks of one benchmark, with {@code forks} set to how many there were. */
+    private static RunResult merge(List<RunResult> rounds) {
+        BenchmarkParams p = rounds.getFirst().getParams();
+        List<BenchmarkResult> all = rounds.stream().flatMap(r -> r.getBenchmarkResults().stream()).toList();
+        WorkloadParams workload = new WorkloadParams();
+        int order = 0;
+        for (String key : paramKeys(p)) {
+            workload.put(key, p.getParam(key), order++);
+        }
+        BenchmarkParams merged = new BenchmarkParams(p.getBenchmark(), p.generatedBenchmark(), p.shouldSynchIterations(),
+                p.getThreads(), p.getThreadGroups(), stringList(p.getThreadGroupLabels()), rounds.size(),
+                p.getWarmupForks(), p.getWarmup(), p.getMeasurement(), p.getMode(), workload, p.getTimeUnit(),
+                p.getOpsPerInvocation(), p.getJvm(), stringList(p.getJvmArgs()), p.getJdkVersion(), p.getVmName(),
+                p.getVmVersion(), p.getJmhVersion(), p.getTimeout());
+        return new RunResult(merged, all);
+    }
+
+    private static List<String> paramKeys(BenchmarkParams p) {
+        return stringList(p.getParamsKeys());
+    }
+
+    private static List<String> stringList(Collection<?> values) {
+        return values.stream().map(String::valueOf).toList();
+    }
+
+    private static String key(BenchmarkParams p) {
+        return p.getBenchmark() + paramText(p);
+    }
+
+    private static String paramText(BenchmarkParams p) {
+        List<String> keys = paramKeys(p);
+        if (keys.isEmpty()) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder("(");
+        for (String k : keys) {
+            text.append(text.length() > 1 ? ", " : "").append(k).append('=').append(p.getParam(k));
+        }
+        return text.append(')').toString();
+    }
+
+    private static String method(String benchmark) {
+        return benchmark.substring(benchmark.lastIndexOf('.') + 1);
+    }
+
+    private static String shortName(String benchmark) {
+        return benchmark.startsWith("dev.sysmem.bench.") ? benchmark.substring("dev.sysmem.bench.".length()) : benchmark;
+    }
+
+    private List<String> header(List<RunResult> results, LocalDateTime start, Duration took, String loadBefore,
+                                String loadAfter, String jsonName) {
+        BenchmarkParams p = results.getFirst().getParams();
+        List<String> lines = new ArrayList<>();
+        lines.add("## Benchmark run `" + name + "`, " + start.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")));
+        lines.add("");
+        lines.add("- CPU: " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores available");
+        lines.add("- JDK: " + p.getJdkVersion() + " (" + p.getVmName() + " " + p.getVmVersion() + "), JMH " + p.getJmhVersion());
+        lines.add("- Fork flags: `" + String.join(" ", stringList(p.getJvmArgs())) + "`");
+        lines.add("- Selection `" + include + "`: " + results.size() + " benchmarks, " + rounds
+                + " rounds (one fork of each per round, contenders interleaved), wall time "
+                + took.toMinutes() + " min " + took.toSecondsPart() + " s");
+        lines.add("- Load average (1, 5, 15 min) before: " + loadBefore + "; after: " + loadAfter);
+        lines.add("- Raw results: `" + jsonName + "` (JMH JSON)");
+        return lines;
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + ", " + parts[1] + ", " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst().orElse(System.getProperty("os.arch"));
+        } catch (IOException e) {
+            return System.getProperty("os.arch") + " (model unknown: " + e.getMessage() + ")";
+        }
+    }
+}

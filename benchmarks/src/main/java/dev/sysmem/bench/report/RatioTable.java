@@ -1,0 +1,303 @@
+package dev.sysmem.bench.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns JMH JSON results into the Markdown table the project quotes: for each sysmem benchmark,
+ * its median and the ratio of its median to each contender's (the floor it must stay near, the
+ * peers a user would pick instead), with a 95% bootstrap interval, and whether the issue's bar is
+ * met.
+ *
+ * <p>Only ratios from one run are meaningful on a shared machine; absolute medians are shown
+ * beside them for scale, never as the result. A ratio is always subject over reference in the
+ * benchmark's own unit: for time per operation lower is better and the bar is an upper limit, for
+ * throughput higher is better and the bar is a lower limit. A cell whose reference was not run, or
+ * does not exist (Agrona has no opaque 8-bit access), reads "n/a".
+ *
+ * <p><b>Guarantees.</b> Every number in the table is computed from the raw iteration scores in
+ * the JSON; the same JSON always renders the same table (see {@link Bootstrap}).
+ *
+ * <pre>{@code
+ * java -cp benchmarks/target/benchmarks.jar dev.sysmem.bench.report.RatioTable benchmarks/results/2025-01-01-access.json
+ * }</pre>
+ */
+public final class RatioTable {
+
+    /** The limit a ratio must respect: {@code ≤ limit} for times, {@code ≥ limit} for throughputs. */
+    public record Bar(boolean upper, double limit) {
+
+        /** No bar: the ratio is shown for information. */
+        public static final Bar NONE = new Bar(true, Double.NaN);
+
+        /** The ratio must be at most {@code limit}. */
+        public static Bar atMost(double limit) {
+            return new Bar(true, limit);
+        }
+
+        /** The ratio must be at least {@code limit}. */
+        public static Bar atLeast(double limit) {
+            return new Bar(false, limit);
+        }
+
+        boolean exists() {
+            return !Double.isNaN(limit);
+        }
+
+        boolean metBy(double ratio) {
+            return upper ? ratio <= limit : ratio >= limit;
+        }
+
+        @Override
+        public String toString() {
+            return exists() ? (upper ? "≤ " : "≥ ") + format(limit) : "none";
+        }
+    }
+
+    /**
+     * A contender the subject is compared with.
+     *
+     * @param label       the column heading, e.g. "raw VarHandle (floor)"
+     * @param className   the contender's benchmark class (simple name)
+     * @param method      its benchmark method, or {@code null} for the subject's method name
+     * @param bar         the limit on subject / contender
+     */
+    public record Column(String label, String className, String method, Bar bar) {
+    }
+
+    /**
+     * A group of rows: every benchmark of {@code subjectClass} whose method matches
+     * {@code subjectMethods}, one row per method and parameter set.
+     */
+    public record Family(String title, String subjectClass, Pattern subjectMethods, String subjectName,
+                         Function<Measurement, String> rowLabel, Comparator<Measurement> rowOrder,
+                         List<Column> columns) {
+    }
+
+    private static final Pattern ACCESS = Pattern.compile("(read|write)(8|16|32|64)(Plain|Opaque|Acquire|Release|Volatile)");
+    private static final List<String> MODE_ORDER = List.of("Plain", "Opaque", "Acquire", "Release", "Volatile");
+
+    /** The families the project's benchmarks form, in the order the table shows them. */
+    public static final List<Family> FAMILIES = List.of(
+            new Family("Access cost: one access per operation (time, lower is better)",
+                    "SysMemAccess", Pattern.compile(".*"), "SysMem",
+                    RatioTable::accessLabel, Comparator.comparing(RatioTable::accessRank),
+                    List.of(new Column("raw VarHandle (floor)", "VarHandleAccess", null, Bar.atMost(1.05)),
+                            new Column("Agrona UnsafeBuffer", "AgronaAccess", null, Bar.atMost(1.00)),
+                            new Column("ByteBuffer view VarHandle", "ByteBufferAccess", null, Bar.NONE))),
+            new Family("Register read-modify-write: one field of a 32-bit register, opaque (time, lower is better)",
+                    "RegisterUpdate", Pattern.compile("typedRegister"), "typed Register.update",
+                    m -> "update MODE field", Comparator.comparing(Measurement::method),
+                    List.of(new Column("mask-and-shift on raw VarHandle (floor)", "RegisterUpdate",
+                                    "maskAndShiftVarHandle", Bar.atMost(1.05)),
+                            new Column("mask-and-shift on SysMem", "RegisterUpdate", "maskAndShiftSysMem",
+                                    Bar.atMost(1.05)))));
+
+    private final List<Measurement> results;
+    private final List<Family> families;
+
+    /** A table over {@code results}, with the project's {@link #FAMILIES}. */
+    public RatioTable(List<Measurement> results) {
+        this(results, FAMILIES);
+    }
+
+    /** A table over {@code results} with the given families. */
+    public RatioTable(List<Measurement> results, List<Family> families) {
+        this.results = List.copyOf(results);
+        this.families = List.copyOf(families);
+    }
+
+    /** Reads a JMH JSON result file. */
+    public static RatioTable read(Path json) throws IOException {
+        return new RatioTable(Measurement.parseAll(Files.readString(json)));
+    }
+
+    /** Prints the table of each JMH JSON file named on the command line. */
+    public static void main(String[] args) throws IOException {
+        if (args.length == 0) {
+            System.err.println("usage: RatioTable RESULT.json...  (JMH JSON, as BenchmarkRun or -rf json writes it)");
+            System.exit(2);
+        }
+        for (String file : args) {
+            System.out.println(read(Path.of(file)).markdown(List.of("Results: `" + file + "`")));
+        }
+    }
+
+    /**
+     * One cell: the subject's ratio to one contender, or empty ratio if the contender has no result.
+     *
+     * @param row    the row's label
+     * @param column the column
+     * @param ratio  subject median / contender median with its interval
+     */
+    record Cell(String row, Column column, Optional<Bootstrap.Ratio> ratio) {
+
+        /** Whether a bar applies and the ratio meets it; empty if there is no bar or no ratio. */
+        Optional<Boolean> met() {
+            return ratio.filter(r -> column.bar().exists()).map(r -> column.bar().metBy(r.value()));
+        }
+
+        /** Whether the 95% interval lies on both sides of the bar: this run cannot tell. */
+        boolean undecided() {
+            Bar bar = column.bar();
+            return ratio.isPresent() && bar.exists() && ratio.get().low() <= bar.limit() && ratio.get().high() >= bar.limit();
+        }
+
+        String render() {
+            if (ratio.isEmpty()) {
+                return "n/a";
+            }
+            Bootstrap.Ratio r = ratio.get();
+            String text = format(r.value()) + " [" + format(r.low()) + ", " + format(r.high()) + "]";
+            return met().map(ok -> text + " " + (ok ? "met" : "**missed**") + (undecided() ? " †" : "")).orElse(text);
+        }
+    }
+
+    /** Every cell of {@code family}, row by row. */
+    List<List<Cell>> cells(Family family) {
+        List<List<Cell>> rows = new ArrayList<>();
+        for (Measurement subject : subjects(family)) {
+            String label = family.rowLabel().apply(subject);
+            List<Cell> row = new ArrayList<>();
+            for (Column column : family.columns()) {
+                String method = column.method() == null ? subject.method() : column.method();
+                Optional<Bootstrap.Ratio> ratio = find(column.className(), method, subject)
+                        .map(reference -> Bootstrap.ratio(subject.forks(), reference.forks()));
+                row.add(new Cell(label, column, ratio));
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private List<Measurement> subjects(Family family) {
+        return results.stream()
+                .filter(m -> m.className().equals(family.subjectClass()) && family.subjectMethods().matcher(m.method()).matches())
+                .sorted(family.rowOrder().thenComparing(m -> m.params().toString()))
+                .toList();
+    }
+
+    private Optional<Measurement> find(String className, String method, Measurement like) {
+        return results.stream()
+                .filter(m -> m.className().equals(className) && m.method().equals(method)
+                        && m.params().equals(like.params()) && m.mode().equals(like.mode()))
+                .findFirst();
+    }
+
+    /** The whole table in Markdown, after {@code header} lines (machine, date, command). */
+    public String markdown(List<String> header) {
+        StringBuilder out = new StringBuilder();
+        header.forEach(line -> out.append(line).append('\n'));
+        if (!header.isEmpty()) {
+            out.append('\n');
+        }
+        out.append("Each cell is subject median / contender median, [95% two-level bootstrap interval], and the bar's verdict. "
+                + "† marks a verdict the interval does not settle (it contains the bar).\n");
+        for (Family family : families) {
+            List<Measurement> subjects = subjects(family);
+            if (subjects.isEmpty()) {
+                continue;
+            }
+            List<List<Cell>> rows = cells(family);
+            out.append("\n### ").append(family.title()).append("\n\n");
+            out.append("| | ").append(family.subjectName()).append(" median");
+            for (Column c : family.columns()) {
+                out.append(" | ").append(family.subjectName()).append(" / ").append(c.label())
+                        .append(c.bar().exists() ? " (bar " + c.bar() + ")" : "");
+            }
+            out.append(" |\n|---|---:");
+            family.columns().forEach(c -> out.append("|---"));
+            out.append("|\n");
+            for (int i = 0; i < subjects.size(); i++) {
+                Measurement s = subjects.get(i);
+                out.append("| ").append(rows.get(i).getFirst().row()).append(" | ")
+                        .append(format(s.median())).append(' ').append(s.unit());
+                rows.get(i).forEach(cell -> out.append(" | ").append(cell.render()));
+                out.append(" |\n");
+            }
+            out.append('\n').append(summary(family, rows)).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static String summary(Family family, List<List<Cell>> rows) {
+        StringBuilder out = new StringBuilder();
+        for (int c = 0; c < family.columns().size(); c++) {
+            Column column = family.columns().get(c);
+            if (!column.bar().exists()) {
+                continue;
+            }
+            int met = 0;
+            int measured = 0;
+            List<String> missed = new ArrayList<>();
+            for (List<Cell> row : rows) {
+                Cell cell = row.get(c);
+                if (cell.met().isPresent()) {
+                    measured++;
+                    if (cell.met().get()) {
+                        met++;
+                    } else {
+                        missed.add(cell.row());
+                    }
+                }
+            }
+            out.append("- ").append(family.subjectName()).append(" / ").append(column.label()).append(" ")
+                    .append(column.bar()).append(": met in ").append(met).append(" of ").append(measured)
+                    .append(missed.isEmpty() ? "" : "; missed in " + String.join(", ", missed)).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static String accessLabel(Measurement m) {
+        Matcher a = ACCESS.matcher(m.method());
+        if (!a.matches()) {
+            return m.method();
+        }
+        String mode = switch (a.group(3)) {
+            case "Acquire" -> "acquire";
+            case "Release" -> "release";
+            default -> a.group(3).toLowerCase(Locale.ROOT);
+        };
+        return "u" + a.group(2) + " " + mode + " " + a.group(1);
+    }
+
+    private static String accessRank(Measurement m) {
+        Matcher a = ACCESS.matcher(m.method());
+        if (!a.matches()) {
+            return "9" + m.method();
+        }
+        int width = Integer.parseInt(a.group(2));
+        return "%02d %d %s".formatted(width, MODE_ORDER.indexOf(a.group(3)), a.group(1));
+    }
+
+    static String format(double value) {
+        if (Double.isNaN(value)) {
+            return "NaN";
+        }
+        double abs = Math.abs(value);
+        if (abs >= 1e6) {
+            return String.format(Locale.ROOT, "%.3g", value);
+        }
+        if (abs >= 100) {
+            return String.format(Locale.ROOT, "%.0f", value);
+        }
+        if (abs >= 10) {
+            return String.format(Locale.ROOT, "%.1f", value);
+        }
+        return String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    @Override
+    public String toString() {
+        return "RatioTable[" + results.size() + " results]";
+    }
+}

@@ -1,0 +1,123 @@
+package dev.sysmem.bench.report;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Reads {@code sample-run.json}, the JSON {@link BenchmarkRun} wrote for a real two-round run of
+ * five access benchmarks (SysMem, raw VarHandle and Agrona, 32-bit opaque and 8-bit acquire
+ * reads), and checks the table against figures computed here from the same raw scores.
+ */
+class RatioTableTest {
+
+    private static String json;
+    private static List<Measurement> results;
+
+    @BeforeAll
+    static void read() throws IOException {
+        try (InputStream in = RatioTableTest.class.getResourceAsStream("sample-run.json")) {
+            json = new String(Objects.requireNonNull(in, "sample-run.json").readAllBytes(), StandardCharsets.UTF_8);
+        }
+        results = Measurement.parseAll(json);
+    }
+
+    private static Measurement result(String benchmark) {
+        return results.stream().filter(m -> m.benchmark().endsWith(benchmark)).findFirst().orElseThrow();
+    }
+
+    private static double medianOf(Measurement m) {
+        double[] all = m.forks().stream().flatMapToDouble(Arrays::stream).sorted().toArray();
+        return all.length % 2 == 1 ? all[all.length / 2] : (all[all.length / 2 - 1] + all[all.length / 2]) / 2;
+    }
+
+    @Test
+    void readsEveryResultWithItsForksAndIterations() {
+        assertThat(results).hasSize(5);
+        assertThat(results).allSatisfy(m -> {
+            assertThat(m.mode()).isEqualTo("avgt");
+            assertThat(m.unit()).isEqualTo("ns/op");
+            assertThat(m.forks()).hasSize(2).allSatisfy(fork -> assertThat(fork).hasSize(5));
+            assertThat(m.jdkVersion()).startsWith("25");
+        });
+        Measurement sysmem = result("SysMemAccess.read32Opaque");
+        assertThat(sysmem.className()).isEqualTo("SysMemAccess");
+        assertThat(sysmem.method()).isEqualTo("read32Opaque");
+        assertThat(sysmem.higherIsBetter()).isFalse();
+    }
+
+    @Test
+    void ratioIsTheRatioOfMediansOfTheRawScores() {
+        RatioTable table = new RatioTable(results);
+        RatioTable.Family access = RatioTable.FAMILIES.getFirst();
+        List<List<RatioTable.Cell>> rows = table.cells(access);
+
+        assertThat(rows).hasSize(2);
+        List<RatioTable.Cell> u8 = rows.get(0);
+        List<RatioTable.Cell> u32 = rows.get(1);
+        assertThat(u8.getFirst().row()).isEqualTo("u8 acquire read");
+        assertThat(u32.getFirst().row()).isEqualTo("u32 opaque read");
+
+        double expected = medianOf(result("SysMemAccess.read32Opaque")) / medianOf(result("VarHandleAccess.read32Opaque"));
+        Bootstrap.Ratio floor = u32.get(0).ratio().orElseThrow();
+        assertThat(floor.value()).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(floor.low()).isLessThanOrEqualTo(floor.value());
+        assertThat(floor.high()).isGreaterThanOrEqualTo(floor.value());
+        assertThat(u32.get(0).met()).contains(expected <= 1.05);
+
+        double agrona = medianOf(result("SysMemAccess.read32Opaque")) / medianOf(result("AgronaAccess.read32Opaque"));
+        assertThat(u32.get(1).ratio().orElseThrow().value()).isCloseTo(agrona, org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    @Test
+    void aContenderWithoutTheAccessIsNotApplicable() {
+        List<RatioTable.Cell> u8 = new RatioTable(results).cells(RatioTable.FAMILIES.getFirst()).get(0);
+        RatioTable.Cell agrona = u8.get(1);
+        assertThat(agrona.column().className()).isEqualTo("AgronaAccess");
+        assertThat(agrona.ratio()).isEmpty();
+        assertThat(agrona.met()).isEmpty();
+        assertThat(agrona.render()).isEqualTo("n/a");
+    }
+
+    @Test
+    void markdownNamesEveryRowAndVerdictAndIsReproducible() {
+        String first = new RatioTable(results).markdown(List.of("## header"));
+        String again = new RatioTable(Measurement.parseAll(json)).markdown(List.of("## header"));
+        assertThat(first).isEqualTo(again);
+        assertThat(first).startsWith("## header\n")
+                .contains("| u8 acquire read |", "| u32 opaque read |", "n/a", "(bar ≤ 1.05)", "(bar ≤ 1.00)")
+                .contains("SysMem / raw VarHandle (floor) ≤ 1.05: met in")
+                .doesNotContain("Register read-modify-write");
+    }
+
+    @Test
+    void throughputBarsAreLowerLimits() {
+        RatioTable.Bar bar = RatioTable.Bar.atLeast(1.0);
+        assertThat(bar.metBy(1.2)).isTrue();
+        assertThat(bar.metBy(0.8)).isFalse();
+        assertThat(bar).hasToString("≥ 1.00");
+        assertThat(RatioTable.Bar.NONE.exists()).isFalse();
+    }
+
+    @Test
+    void malformedJsonIsRefusedWithThePosition() {
+        assertThatThrownBy(() -> Measurement.parseAll("[{\"benchmark\": }]"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("character 15");
+        assertThatThrownBy(() -> Measurement.parseAll("{}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not an array");
+        assertThatThrownBy(() -> Measurement.parseAll(json.replace("\"rawData\"", "\"raw\"")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("rawData");
+    }
+}
