@@ -42,6 +42,11 @@ public class AccessPathCost extends SharedRegion {
     }
 
     @Benchmark
+    public int read32Lean() {
+        return path.read32Lean(offset);
+    }
+
+    @Benchmark
     public int read32Bare() {
         return path.read32Bare(offset);
     }
@@ -59,6 +64,11 @@ public class AccessPathCost extends SharedRegion {
     @Benchmark
     public void write32NoModeSwitch() {
         path.write32NoModeSwitch(offset, value32);
+    }
+
+    @Benchmark
+    public void write32Lean() {
+        path.write32Lean(offset, value32);
     }
 
     @Benchmark

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -66,12 +67,22 @@ public final class RatioTable {
     /**
      * A contender the subject is compared with.
      *
-     * @param label       the column heading, e.g. "raw VarHandle (floor)"
-     * @param className   the contender's benchmark class (simple name)
-     * @param method      its benchmark method, or {@code null} for the subject's method name
-     * @param bar         the limit on subject / contender
+     * @param label     the column heading, e.g. "raw VarHandle (floor)"
+     * @param className the contender's benchmark class (simple name)
+     * @param method    the contender's benchmark method for a subject method
+     * @param bar       the limit on subject / contender
      */
-    public record Column(String label, String className, String method, Bar bar) {
+    public record Column(String label, String className, UnaryOperator<String> method, Bar bar) {
+
+        /** A contender whose benchmark method has the subject's name. */
+        public static Column same(String label, String className, Bar bar) {
+            return new Column(label, className, UnaryOperator.identity(), bar);
+        }
+
+        /** A contender measured by one method, whatever the subject's. */
+        public static Column fixed(String label, String className, String method, Bar bar) {
+            return new Column(label, className, m -> method, bar);
+        }
     }
 
     /**
@@ -91,15 +102,24 @@ public final class RatioTable {
             new Family("Access cost: one access per operation (time, lower is better)",
                     "SysMemAccess", Pattern.compile(".*"), "SysMem",
                     RatioTable::accessLabel, Comparator.comparing(RatioTable::accessRank),
-                    List.of(new Column("raw VarHandle (floor)", "VarHandleAccess", null, Bar.atMost(1.05)),
-                            new Column("Agrona UnsafeBuffer", "AgronaAccess", null, Bar.atMost(1.00)),
-                            new Column("ByteBuffer view VarHandle", "ByteBufferAccess", null, Bar.NONE))),
+                    List.of(Column.same("raw VarHandle (floor)", "VarHandleAccess", Bar.atMost(1.05)),
+                            Column.same("Agrona UnsafeBuffer", "AgronaAccess", Bar.atMost(1.00)),
+                            Column.same("ByteBuffer view VarHandle", "ByteBufferAccess", Bar.NONE))),
+            new Family("What limits SysMem / Agrona: the FFM floor itself against Agrona (time, lower is better)",
+                    "VarHandleAccess", Pattern.compile(".*(32|64).*"), "raw VarHandle",
+                    RatioTable::accessLabel, Comparator.comparing(RatioTable::accessRank),
+                    List.of(Column.same("Agrona UnsafeBuffer", "AgronaAccess", Bar.NONE))),
+            new Family("Where SysMem's cost goes: its 32-bit opaque path with one part removed (time, lower is better)",
+                    "AccessPathCost", Pattern.compile(".*"), "variant",
+                    Measurement::method, Comparator.comparing(Measurement::method),
+                    List.of(new Column("raw VarHandle (floor)", "VarHandleAccess", RatioTable::opaque32, Bar.atMost(1.05)),
+                            new Column("SysMem today", "SysMemAccess", RatioTable::opaque32, Bar.NONE))),
             new Family("Register read-modify-write: one field of a 32-bit register, opaque (time, lower is better)",
                     "RegisterUpdate", Pattern.compile("typedRegister"), "typed Register.update",
                     m -> "update MODE field", Comparator.comparing(Measurement::method),
-                    List.of(new Column("mask-and-shift on raw VarHandle (floor)", "RegisterUpdate",
+                    List.of(Column.fixed("mask-and-shift on raw VarHandle (floor)", "RegisterUpdate",
                                     "maskAndShiftVarHandle", Bar.atMost(1.05)),
-                            new Column("mask-and-shift on SysMem", "RegisterUpdate", "maskAndShiftSysMem",
+                            Column.fixed("mask-and-shift on SysMem", "RegisterUpdate", "maskAndShiftSysMem",
                                     Bar.atMost(1.05)))));
 
     private final List<Measurement> results;
@@ -169,7 +189,7 @@ public final class RatioTable {
             String label = family.rowLabel().apply(subject);
             List<Cell> row = new ArrayList<>();
             for (Column column : family.columns()) {
-                String method = column.method() == null ? subject.method() : column.method();
+                String method = column.method().apply(subject.method());
                 Optional<Bootstrap.Ratio> ratio = find(column.className(), method, subject)
                         .map(reference -> Bootstrap.ratio(subject.forks(), reference.forks()));
                 row.add(new Cell(label, column, ratio));
@@ -255,6 +275,10 @@ public final class RatioTable {
                     .append(missed.isEmpty() ? "" : "; missed in " + String.join(", ", missed)).append('\n');
         }
         return out.toString();
+    }
+
+    private static String opaque32(String method) {
+        return method.startsWith("read") ? "read32Opaque" : "write32Opaque";
     }
 
     private static String accessLabel(Measurement m) {
