@@ -16,8 +16,8 @@ public final class MemoryFault extends RuntimeException {
     private final long offset;
     private final Width width;
 
-    MemoryFault(String region, long offset, Width width, Throwable cause) {
-        super("region '" + region + "': " + width + " access at offset 0x" + Long.toHexString(offset)
+    MemoryFault(String region, long size, long offset, Width width, boolean write, Throwable cause) {
+        super(AccessCheck.describe(region, size, write, width, offset)
                 + " faulted: the memory behind it is gone (was the shared file truncated by a peer,"
                 + " or the device removed?)", cause);
         this.region = region;
