@@ -73,7 +73,12 @@ public final class AccessCheck {
     /** For example {@code region 'bar0' (4096 bytes): u32 write at offset 0x10}; a negative size is left out. */
     static String describe(String region, long size, boolean write, Width width, long offset) {
         return "region '" + region + "'" + (size < 0 ? "" : " (" + size + " bytes)") + ": " + width
-                + (write ? " write" : " read") + " at offset "
-                + (offset < 0 ? "-0x" + Long.toHexString(-offset) : "0x" + Long.toHexString(offset));
+                + (write ? " write" : " read") + " at offset " + hex(offset);
+    }
+
+    /** {@code value} in hexadecimal with its sign: {@code 0x10}, {@code -0x8}. */
+    static String hex(long value) {
+        // -Long.MIN_VALUE is Long.MIN_VALUE, whose unsigned hex is the magnitude: -0x8000000000000000.
+        return value < 0 ? "-0x" + Long.toHexString(-value) : "0x" + Long.toHexString(value);
     }
 }

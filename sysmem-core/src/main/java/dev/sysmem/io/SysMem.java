@@ -29,11 +29,15 @@ import java.util.Set;
  *       every width, and the 32/64-bit atomics work in either order.</li>
  *   <li>The access path allocates nothing: one combined range/alignment/width test, one
  *       {@code VarHandle} access chosen by a switch on the mode, and a byte swap for big-endian
- *       views. Faults leave the slow path to build the message.</li>
+ *       views. Faults leave the slow path to build the message, which names the region, its
+ *       size, the offset and the width.</li>
  *   <li>Alignment is checked against the absolute address, as the kernel's {@code offset_valid}
  *       does, so a slice starting at an odd address cannot hide a misaligned access.</li>
  *   <li>After the segment's arena closes, accesses throw {@link IllegalStateException} naming the
- *       region; if a file behind the mapping was truncated, they throw {@link MemoryFault}.</li>
+ *       region. If a peer truncates the file behind a mapped segment, the access that touches a
+ *       lost page throws {@link MemoryFault}, interpreted or JIT-compiled, and the JVM keeps
+ *       running. For that guarantee accesses to mapped segments ({@link MemorySegment#isMapped()})
+ *       cost one method call more than accesses to anonymous memory; see {@code MappedAccess}.</li>
  *   <li>The atomic read-modify-write methods (32 and 64 bits) are sequentially consistent whatever
  *       the view's mode. 8/16-bit atomics do not exist in the JDK and are refused.</li>
  * </ul>
@@ -177,7 +181,10 @@ public final class SysMem implements Io {
 
     /**
      * The same region accepting only {@code allowed} widths, as a config-space-like region without
-     * 64-bit accesses. Accesses of other widths throw {@link IllegalArgumentException}.
+     * 64-bit accesses. Accesses of other widths throw {@link IllegalArgumentException}. Views only
+     * narrow: a width this view does not support cannot be allowed again.
+     *
+     * @throws IllegalArgumentException if {@code allowed} is empty or holds a width this view refuses
      */
     public SysMem withWidths(Width... allowed) {
         if (allowed.length == 0) {
@@ -185,7 +192,11 @@ public final class SysMem implements Io {
         }
         int mask = 0;
         for (Width w : allowed) {
-            mask |= Objects.requireNonNull(w, "width").bytes();
+            if (!supports(Objects.requireNonNull(w, "width"))) {
+                throw new IllegalArgumentException("region '" + name + "': cannot allow " + w
+                        + " accesses again; this view supports only " + widths());
+            }
+            mask |= w.bytes();
         }
         return new SysMem(name, segment, mode, bigEndian, mask, isReadOnly());
     }
@@ -208,8 +219,8 @@ public final class SysMem implements Io {
      */
     public SysMem slice(long offset, long length) {
         if (offset < 0 || length < 0 || offset > size - length) {
-            throw new IndexOutOfBoundsException("region '" + name + "': slice of " + length + " bytes at offset 0x"
-                    + Long.toHexString(offset) + " does not fit in the region's " + size + " bytes");
+            throw new IndexOutOfBoundsException("region '" + name + "' (" + size + " bytes): a slice of " + length
+                    + " bytes at offset " + AccessCheck.hex(offset) + " does not fit in the region");
         }
         return new SysMem(name + "+0x" + Long.toHexString(offset), segment.asSlice(offset, length),
                 mode, bigEndian, readWidths, isReadOnly());
@@ -230,8 +241,15 @@ public final class SysMem implements Io {
      */
     public SysMem project(MemoryLayout layout, MemoryLayout.PathElement... path) {
         Objects.requireNonNull(layout, "layout");
-        MemoryLayout selected = layout.select(path);
-        long offset = layout.byteOffset(path);
+        MemoryLayout selected;
+        long offset;
+        try {
+            selected = layout.select(path);
+            offset = layout.byteOffset(path);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("region '" + name + "': cannot project " + layout + ": "
+                    + e.getMessage(), e);
+        }
         return slice(offset, selected.byteSize()).withName(name + "." + pathName(selected, offset));
     }
 
