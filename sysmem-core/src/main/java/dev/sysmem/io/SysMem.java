@@ -1,8 +1,12 @@
 package dev.sysmem.io;
 
+import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SequenceLayout;
+import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Collections;
@@ -229,32 +233,92 @@ public final class SysMem implements Io {
     /**
      * The part of this region that {@code path} selects in {@code layout}, where the layout
      * describes the region from offset 0: the counterpart of the kernel's {@code project_view}.
+     * The view is named after the path, for example {@code ring[2].len}, and keeps this view's
+     * mode, order, widths and writability.
      *
      * <pre>{@code
      * StructLayout desc = MemoryLayout.structLayout(JAVA_LONG.withName("addr"), JAVA_INT.withName("len"),
      *         JAVA_SHORT.withName("flags"), JAVA_SHORT.withName("next"));
-     * SysMem len = table.project(desc, PathElement.groupElement("len"));   // 4 bytes at offset 8
+     * SequenceLayout table = MemoryLayout.sequenceLayout(256, desc);
+     * SysMem len = ring.project(table, sequenceElement(2), groupElement("len"));   // 4 bytes at 0x28
      * }</pre>
      *
-     * @throws IllegalArgumentException if the path does not select a member of {@code layout}
-     * @throws IndexOutOfBoundsException if the selected part lies outside this region
+     * @throws IllegalArgumentException if the path does not select one member of {@code layout}
+     *                                  (a sequence element without an index selects several), or
+     *                                  the region's start is not aligned as the layout requires
+     * @throws IndexOutOfBoundsException if the layout does not fit in this region
      */
     public SysMem project(MemoryLayout layout, MemoryLayout.PathElement... path) {
         Objects.requireNonNull(layout, "layout");
-        MemoryLayout selected;
-        long offset;
-        try {
-            selected = layout.select(path);
-            offset = layout.byteOffset(path);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("region '" + name + "': cannot project " + layout + ": "
-                    + e.getMessage(), e);
+        if (layout.byteSize() > size) {
+            throw new IndexOutOfBoundsException("region '" + name + "' (" + size + " bytes): cannot project "
+                    + layout + ": the layout is " + layout.byteSize() + " bytes, larger than the region");
         }
-        return slice(offset, selected.byteSize()).withName(name + "." + pathName(selected, offset));
+        if (address % layout.byteAlignment() != 0) {
+            throw new IllegalArgumentException("region '" + name + "': cannot project " + layout
+                    + ": the region starts at 0x" + Long.toHexString(address) + ", not aligned to the layout's "
+                    + layout.byteAlignment() + " bytes");
+        }
+        MethodHandle slicer;
+        try {
+            slicer = layout.sliceHandle(path);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("region '" + name + "': cannot project " + layout + ": " + e.getMessage(), e);
+        }
+        if (slicer.type().parameterCount() != 2) {
+            throw new IllegalArgumentException("region '" + name + "': cannot project " + layout
+                    + ": the path selects several members; give every sequence element an index");
+        }
+        MemorySegment part;
+        try {
+            part = (MemorySegment) slicer.invokeExact(segment, 0L);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("region '" + name + "': slicing " + layout + " failed", e);
+        }
+        long offset = part.address() - address;
+        return slice(offset, part.byteSize()).withName(name + pathName(layout, offset, part.byteSize()));
     }
 
-    private static String pathName(MemoryLayout selected, long offset) {
-        return selected.name().orElse("0x" + Long.toHexString(offset));
+    /**
+     * Names the part of {@code layout} at {@code offset} of {@code length} bytes the way a path
+     * reads: {@code [2].len}. The layout, not the path, is walked, because the JDK does not let a
+     * path with sequence indices select its layout.
+     */
+    private static String pathName(MemoryLayout layout, long offset, long length) {
+        StringBuilder text = new StringBuilder();
+        MemoryLayout current = layout;
+        long base = 0;
+        while (base != offset || current.byteSize() != length) {
+            MemoryLayout next = null;
+            long nextBase = base;
+            if (current instanceof SequenceLayout sequence && sequence.elementLayout().byteSize() > 0) {
+                long index = (offset - base) / sequence.elementLayout().byteSize();
+                text.append('[').append(index).append(']');
+                next = sequence.elementLayout();
+                nextBase = base + index * next.byteSize();
+            } else if (current instanceof GroupLayout group) {
+                long memberBase = base;
+                for (MemoryLayout member : group.memberLayouts()) {
+                    if (offset >= memberBase && offset - memberBase + length <= member.byteSize()) {
+                        next = member;
+                        nextBase = memberBase;
+                        text.append('.').append(member.name().orElse("0x" + Long.toHexString(memberBase)));
+                        break;
+                    }
+                    if (group instanceof StructLayout) {
+                        memberBase += member.byteSize();
+                    }
+                }
+            }
+            if (next == null) {
+                return text + "+0x" + Long.toHexString(offset - base);
+            }
+            current = next;
+            base = nextBase;
+        }
+        return text.isEmpty() ? "." + current.name().orElse("0x" + Long.toHexString(offset)) : text.toString();
     }
 
     // ---- the access path ------------------------------------------------------------------------
