@@ -226,7 +226,7 @@ public final class Register {
                     + "): " + what + " it without a base");
         }
         if (base < 0 || base > Long.MAX_VALUE - offset) {
-            throw new IndexOutOfBoundsException("register " + name + ": base 0x" + Long.toHexString(base)
+            throw new IndexOutOfBoundsException("register " + name + ": base " + AccessCheck.hex(base)
                     + " + offset 0x" + Long.toHexString(offset) + " is not a valid offset");
         }
         return base + offset;
