@@ -13,6 +13,12 @@ public final class DoorbellLayout {
     /** The status word: the other side writes back the sequence number it saw. */
     public static final long STATUS = 128;
 
+    /** Set to 1 by a device once it answers (a device in another process starts late). */
+    public static final long READY = 256;
+
+    /** Set to 1 by the driver to make a device in another process exit. */
+    public static final long STOP = 384;
+
     /** Bytes the region needs: one page. */
     public static final long SIZE = 4096;
 
