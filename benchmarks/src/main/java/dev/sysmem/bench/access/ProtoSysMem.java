@@ -20,8 +20,9 @@ import java.util.Set;
  * <p>{@link #read32Lean}/{@link #write32Lean} are the proposal: no range or alignment test of its
  * own, because the {@code VarHandle} makes the same tests (bounds against the segment, alignment
  * of the absolute address, liveness) before touching memory; their exceptions are caught and
- * rethrown with sysmem's message, so faults still name region, offset and width. Only the width
- * mask (a view may refuse a width) is tested before the access.
+ * rethrown with sysmem's message, so faults still name region, offset and width. Width, mode,
+ * byte order and the mapped-file flag come from one precomputed field, so one load and one
+ * switch (which C2 reduces to the one case a call site has seen) replace four loads and tests.
  */
 final class ProtoSysMem {
 
@@ -39,6 +40,8 @@ final class ProtoSysMem {
     private final boolean bigEndian;
     private final int readWidths;
     private final int writeWidths;
+    /** Whether the segment maps a file; SysMem then takes its non-inlined mapped-file path. */
+    private final boolean mapped;
     /** Mode and byte order in one field: one load and one profiled switch instead of two tests. */
     private final int readRoute;
     private final int writeRoute;
@@ -52,13 +55,19 @@ final class ProtoSysMem {
         this.bigEndian = false;
         this.readWidths = 1 | 2 | 4 | 8;
         this.writeWidths = readWidths;
-        this.readRoute = route(readWidths, mode, bigEndian);
-        this.writeRoute = route(writeWidths, mode, bigEndian);
+        this.mapped = segment.isMapped();
+        this.readRoute = route(readWidths, mode, bigEndian, mapped);
+        this.writeRoute = route(writeWidths, mode, bigEndian, mapped);
     }
 
-    /** Bits 0-1: mode; bit 2: big-endian; bits 8-15: the allowed widths (bytes). */
-    private static int route(int widths, AccessMode mode, boolean bigEndian) {
-        return widths << 8 | (bigEndian ? 4 : 0) | mode.ordinal();
+    /** Bits 0-1: mode; bit 2: big-endian; bit 3: mapped file; bits 8-15: the allowed widths (bytes). */
+    private static int route(int widths, AccessMode mode, boolean bigEndian, boolean mapped) {
+        return widths << 8 | (mapped ? 8 : 0) | (bigEndian ? 4 : 0) | mode.ordinal();
+    }
+
+    /** Stands in for SysMem's mapped-file path, which these anonymous-memory benchmarks never take. */
+    private static UnsupportedOperationException mappedPath() {
+        return new UnsupportedOperationException("ProtoSysMem models anonymous memory only");
     }
 
     private boolean refuses(long offset, int bytes, int widths) {
@@ -76,6 +85,9 @@ final class ProtoSysMem {
             throw refusal(offset, Width.U32, false);
         }
         try {
+            if (mapped) {
+                throw mappedPath();
+            }
             int v = switch (modeCode) {
                 case PLAIN -> (int) U32.get(segment, offset);
                 case OPAQUE -> (int) U32.getOpaque(segment, offset);
@@ -96,6 +108,9 @@ final class ProtoSysMem {
             throw refusal(offset, Width.U32, false);
         }
         try {
+            if (mapped) {
+                throw mappedPath();
+            }
             int v = switch (modeCode) {
                 case PLAIN -> (int) U32.get(segment, offset);
                 case OPAQUE -> (int) U32.getOpaque(segment, offset);
@@ -118,6 +133,9 @@ final class ProtoSysMem {
             throw refusal(offset, Width.U32, false);
         }
         try {
+            if (mapped) {
+                throw mappedPath();
+            }
             int v = (int) U32.getOpaque(segment, offset);
             return bigEndian ? Integer.reverseBytes(v) : v;
         } catch (IllegalStateException e) {
@@ -133,6 +151,9 @@ final class ProtoSysMem {
             throw refusal(offset, Width.U32, false);
         }
         try {
+            if (mapped) {
+                throw mappedPath();
+            }
             return switch (modeCode) {
                 case PLAIN -> (int) U32.get(segment, offset);
                 case OPAQUE -> (int) U32.getOpaque(segment, offset);
@@ -157,7 +178,7 @@ final class ProtoSysMem {
             throw refusal(offset, Width.U32, false);
         }
         try {
-            return switch (route & 7) {
+            return switch (route & 15) {
                 case PLAIN -> (int) U32.get(segment, offset);
                 case OPAQUE -> (int) U32.getOpaque(segment, offset);
                 case ACQUIRE_RELEASE -> (int) U32.getAcquire(segment, offset);
@@ -165,7 +186,8 @@ final class ProtoSysMem {
                 case 4 | PLAIN -> Integer.reverseBytes((int) U32.get(segment, offset));
                 case 4 | OPAQUE -> Integer.reverseBytes((int) U32.getOpaque(segment, offset));
                 case 4 | ACQUIRE_RELEASE -> Integer.reverseBytes((int) U32.getAcquire(segment, offset));
-                default -> Integer.reverseBytes((int) U32.getVolatile(segment, offset));
+                case 4 | 3 -> Integer.reverseBytes((int) U32.getVolatile(segment, offset));
+                default -> throw mappedPath();
             };
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             throw refusal(offset, Width.U32, false);
@@ -183,7 +205,7 @@ final class ProtoSysMem {
             throw refusal(offset, Width.U32, true);
         }
         try {
-            switch (route & 7) {
+            switch (route & 15) {
                 case PLAIN -> U32.set(segment, offset, value);
                 case OPAQUE -> U32.setOpaque(segment, offset, value);
                 case ACQUIRE_RELEASE -> U32.setRelease(segment, offset, value);
@@ -191,7 +213,8 @@ final class ProtoSysMem {
                 case 4 | PLAIN -> U32.set(segment, offset, Integer.reverseBytes(value));
                 case 4 | OPAQUE -> U32.setOpaque(segment, offset, Integer.reverseBytes(value));
                 case 4 | ACQUIRE_RELEASE -> U32.setRelease(segment, offset, Integer.reverseBytes(value));
-                default -> U32.setVolatile(segment, offset, Integer.reverseBytes(value));
+                case 4 | 3 -> U32.setVolatile(segment, offset, Integer.reverseBytes(value));
+                default -> throw mappedPath();
             }
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             throw refusal(offset, Width.U32, true);
@@ -214,6 +237,9 @@ final class ProtoSysMem {
         }
         int v = bigEndian ? Integer.reverseBytes(value) : value;
         try {
+            if (mapped) {
+                throw mappedPath();
+            }
             switch (modeCode) {
                 case PLAIN -> U32.set(segment, offset, v);
                 case OPAQUE -> U32.setOpaque(segment, offset, v);
@@ -234,6 +260,9 @@ final class ProtoSysMem {
         }
         int v = bigEndian ? Integer.reverseBytes(value) : value;
         try {
+            if (mapped) {
+                throw mappedPath();
+            }
             switch (modeCode) {
                 case PLAIN -> U32.set(segment, offset, v);
                 case OPAQUE -> U32.setOpaque(segment, offset, v);
@@ -256,6 +285,9 @@ final class ProtoSysMem {
         }
         int v = bigEndian ? Integer.reverseBytes(value) : value;
         try {
+            if (mapped) {
+                throw mappedPath();
+            }
             U32.setOpaque(segment, offset, v);
         } catch (IllegalStateException e) {
             throw new IllegalStateException(name + " closed", e);

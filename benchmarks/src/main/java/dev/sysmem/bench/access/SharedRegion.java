@@ -12,13 +12,17 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The memory every access-cost contender works on, so that they differ only in the access path:
- * one page of {@link SharedMemory#anonymous} (a shared arena, as a user's device memory is),
- * accessed at the same 64-byte-aligned offset, with the same values written.
+ * one page of {@link SharedMemory#anonymous} (a shared arena, as a user's device memory is), or of
+ * a file in {@code /dev/shm} for the mapped-file contenders, accessed at the same 64-byte-aligned
+ * offset, with the same values written.
  *
  * <p>Offsets and values live in non-final instance fields of the benchmark state, so the JIT can
  * fold neither into a constant for any contender; read results are returned, so JMH consumes them
@@ -51,18 +55,34 @@ public abstract class SharedRegion {
     protected int value32 = 0x5a5a5a5a;
     protected long value64 = 0x5a5a5a5a_5a5a5a5aL;
 
+    private Path file;
+
     @Setup(Level.Trial)
-    public void allocate() {
-        memory = SharedMemory.anonymous(SIZE);
+    public void allocate() throws IOException {
+        if (fileBacked()) {
+            Path dir = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
+            file = dir.resolve("sysmem-bench-access-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+            memory = SharedMemory.create(file, SIZE);
+        } else {
+            memory = SharedMemory.anonymous(SIZE);
+        }
         segment = memory.segment();
         open();
+    }
+
+    /** Whether the region is a mapped file in {@code /dev/shm} rather than anonymous memory. */
+    protected boolean fileBacked() {
+        return false;
     }
 
     /** Builds the contender's view of {@link #segment}. */
     protected abstract void open();
 
     @TearDown(Level.Trial)
-    public void free() {
+    public void free() throws IOException {
         memory.close();
+        if (file != null) {
+            Files.deleteIfExists(file);
+        }
     }
 }

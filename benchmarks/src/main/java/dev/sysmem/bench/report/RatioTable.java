@@ -105,6 +105,11 @@ public final class RatioTable {
                     List.of(Column.same("raw VarHandle (floor)", "VarHandleAccess", Bar.atMost(1.05)),
                             Column.same("Agrona UnsafeBuffer", "AgronaAccess", Bar.atMost(1.00)),
                             Column.same("ByteBuffer view VarHandle", "ByteBufferAccess", Bar.NONE))),
+            new Family("Access cost on a mapped /dev/shm file (time, lower is better)",
+                    "SysMemMappedAccess", Pattern.compile(".*"), "SysMem",
+                    RatioTable::accessLabel, Comparator.comparing(RatioTable::accessRank),
+                    List.of(Column.same("raw VarHandle on the file (floor)", "VarHandleMappedAccess", Bar.atMost(1.05)),
+                            Column.same("SysMem on anonymous memory", "SysMemAccess", Bar.NONE))),
             new Family("What limits SysMem / Agrona: the FFM floor itself against Agrona (time, lower is better)",
                     "VarHandleAccess", Pattern.compile(".*(32|64).*"), "raw VarHandle",
                     RatioTable::accessLabel, Comparator.comparing(RatioTable::accessRank),
@@ -120,7 +125,44 @@ public final class RatioTable {
                     List.of(Column.fixed("mask-and-shift on raw VarHandle (floor)", "RegisterUpdate",
                                     "maskAndShiftVarHandle", Bar.atMost(1.05)),
                             Column.fixed("mask-and-shift on SysMem", "RegisterUpdate", "maskAndShiftSysMem",
-                                    Bar.atMost(1.05)))));
+                                    Bar.atMost(1.05)))),
+            new Family("Doorbell round trip to a device-sim device (time per round trip, lower is better)",
+                    "DeviceRoundTrip", Pattern.compile("echoDevice"), "device-sim echo device",
+                    m -> "doorbell, status register", Comparator.comparing(Measurement::method),
+                    roundTripColumns(Bar.atMost(1.3))),
+            new Family("Mailbox requests through device-sim (time per request, lower is better)",
+                    "DeviceRoundTrip", Pattern.compile("mailbox.*"), "mailbox",
+                    RatioTable::mailboxLabel, Comparator.comparing(Measurement::method),
+                    roundTripColumns(Bar.NONE)),
+            new Family("Cross-process round trip over /dev/shm (time per round trip, lower is better)",
+                    "CrossProcessRoundTrip", Pattern.compile("otherProcess"), "device in another JVM",
+                    m -> "doorbell, status register", Comparator.comparing(Measurement::method),
+                    List.of(Column.fixed("same device in this JVM, same kind of file", "CrossProcessRoundTrip",
+                                    "sameProcess", Bar.NONE),
+                            Column.fixed("device-sim echo device, anonymous memory", "DeviceRoundTrip",
+                                    "echoDevice", Bar.NONE),
+                            Column.fixed("raw VarHandle ping-pong (floor)", "VarHandlePingPong", "roundTrip",
+                                    Bar.NONE))),
+            new Family("Ring throughput: buffers through a queue to a consumer thread (buffers/s, higher is better)",
+                    "VirtqueueThroughput", Pattern.compile(".*"), "virtqueue",
+                    m -> m.params().getOrDefault("payload", "?") + " B payload", Comparator.comparing(
+                            m -> Integer.parseInt(m.params().getOrDefault("payload", "0"))),
+                    List.of(Column.same("Agrona OneToOneRingBuffer", "AgronaRingThroughput", Bar.atLeast(1.0)),
+                            Column.same("JCTools SpscArrayQueue", "JCToolsQueueThroughput", Bar.NONE))));
+
+    private static List<Column> roundTripColumns(Bar floorBar) {
+        return List.of(Column.fixed("raw VarHandle ping-pong (floor)", "VarHandlePingPong", "roundTrip", floorBar),
+                Column.fixed("SynchronousQueue", "HandOffPingPong", "synchronousQueue", Bar.NONE),
+                Column.fixed("Exchanger", "HandOffPingPong", "exchanger", Bar.NONE));
+    }
+
+    private static String mailboxLabel(Measurement m) {
+        return switch (m.method()) {
+            case "mailboxPolled" -> "polled device, spinning driver";
+            case "mailboxDriver" -> "MailboxDriver.echo, doorbell and interrupt (both sleep)";
+            default -> m.method();
+        };
+    }
 
     private final List<Measurement> results;
     private final List<Family> families;
