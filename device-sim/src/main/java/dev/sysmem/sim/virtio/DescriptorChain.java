@@ -2,6 +2,7 @@ package dev.sysmem.sim.virtio;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Objects;
 
 /**
  * One descriptor chain as the device sees it while it serves the request: the head index, then the
@@ -104,28 +105,28 @@ public final class DescriptorChain {
 
     /** Guest-physical address of the chain's {@code i}-th buffer, in chain order. */
     public long address(int i) {
-        return address[java.util.Objects.checkIndex(i, count)];
+        return address[Objects.checkIndex(i, count)];
     }
 
     /** Length of the chain's {@code i}-th buffer, in chain order. */
     public long length(int i) {
-        return length[java.util.Objects.checkIndex(i, count)];
+        return length[Objects.checkIndex(i, count)];
     }
 
     /** Whether the chain's {@code i}-th buffer is device-writable. */
     public boolean isWritable(int i) {
-        return java.util.Objects.checkIndex(i, count) >= readable;
+        return Objects.checkIndex(i, count) >= readable;
     }
 
     /** The {@code i}-th device-readable buffer, read-only. */
     public MemorySegment readable(int i) {
-        java.util.Objects.checkIndex(i, readable);
+        Objects.checkIndex(i, readable);
         return memory.asSlice(address[i], length[i]).asReadOnly();
     }
 
     /** The {@code i}-th device-writable buffer. */
     public MemorySegment writable(int i) {
-        java.util.Objects.checkIndex(i, count - readable);
+        Objects.checkIndex(i, count - readable);
         return memory.asSlice(address[readable + i], length[readable + i]);
     }
 

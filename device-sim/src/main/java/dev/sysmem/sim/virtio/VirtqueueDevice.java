@@ -44,8 +44,8 @@ import java.util.Objects;
  * another thread once the device's thread has been joined.
  *
  * <pre>{@code
- * VirtqueueDevice device = VirtqueueDevice.attach("blk0", guest, layout, features, new RamDisk(...),
- *         interruptLine::raise);
+ * VirtqueueDevice device = VirtqueueDevice.attach("blk0", guest, layout, features,
+ *         RamDisk.create(2048, "disk0", false), interruptLine::raise);
  * // device thread, on each kick:
  * do {
  *     device.disableNotifications();
