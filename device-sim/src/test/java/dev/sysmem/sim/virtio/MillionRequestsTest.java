@@ -3,6 +3,8 @@ package dev.sysmem.sim.virtio;
 import dev.sysmem.io.Poll;
 import dev.sysmem.io.SharedMemory;
 import dev.sysmem.io.SysMem;
+import dev.sysmem.sim.DeviceRunner;
+import dev.sysmem.sim.Mmio;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -11,15 +13,15 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32C;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The driver moves a million virtio-blk requests through a {@link RamDisk} device running on its
- * own thread: writes of a sector carrying a sequence number and a CRC32C, each followed by a read
+ * The driver moves a million virtio-blk requests through a {@link RamDisk} behind a
+ * {@link VirtioDevice} that a {@link DeviceRunner} runs on its own thread, kicked through
+ * {@code QueueNotify} and interrupting through its line: writes of a sector carrying a sequence number and a CRC32C, each followed by a read
  * of the same sector. Every completion is checked in submission order (the device serves one
  * queue in order, so used entries come back in the order chains were made available): nothing
  * lost, nothing duplicated, nothing reordered, every byte intact both ways.
@@ -47,62 +49,54 @@ class MillionRequestsTest {
         VirtqueueLayout layout = VirtqueueLayout.contiguous(queueSize, 0);
         long slotBase = (layout.end() + 4095) & -4096L;
 
-        try (SharedMemory memory = SharedMemory.anonymous(slotBase + (long) slots * SLOT_BYTES)) {
+        try (SharedMemory memory = SharedMemory.anonymous(slotBase + (long) slots * SLOT_BYTES);
+             DeviceRunner runner = new DeviceRunner()) {
             SysMem guest = memory.io("guest");
             MemorySegment mem = memory.segment();
-            AtomicLong kicks = new AtomicLong();
+            VirtioDevice blk = new VirtioDevice("blk0", RamDisk.DEVICE_ID, guest, layout, features, disk);
+            VirtqueueDriver driver = VirtqueueDriver.create("blk0", guest, layout, features, blk.queueNotifier());
+            // The interrupt handler, as a driver's request_irq handler: read and acknowledge the
+            // status, then wake the driver's thread; harvesting stays on that thread.
+            Mmio regs = blk.registers();
             AtomicLong interrupts = new AtomicLong();
             Thread driverThread = Thread.currentThread();
-            AtomicReference<Thread> deviceThread = new AtomicReference<>();
-
-            VirtqueueDriver driver = VirtqueueDriver.create("blk0", guest, layout, features, () -> {
-                kicks.incrementAndGet();
-                LockSupport.unpark(deviceThread.get());
-            });
-            VirtqueueDevice device = VirtqueueDevice.attach("blk0", guest, layout, features, disk, () -> {
+            blk.interrupt().attach(line -> {
+                int status = regs.read32(VirtioDevice.INTERRUPT_STATUS.offset());
+                regs.write32(VirtioDevice.INTERRUPT_ACK.offset(), status);
                 interrupts.incrementAndGet();
                 LockSupport.unpark(driverThread);
             });
-            PlainDeviceThread loop = new PlainDeviceThread(device, kicks);
-            Thread t = Thread.ofPlatform().name("device-blk0").start(loop);
-            deviceThread.set(t);
+            runner.start(blk);
 
             Requests r = new Requests(mem, slotBase, slots, queueSize);
             long start = System.nanoTime();
-            try {
-                driver.disableInterrupts();
-                while (r.completed < requests) {
-                    while (r.submitted < requests && r.freeSlots > 0) {
-                        r.submit(driver);
-                    }
-                    driver.kickIfNeeded();
-                    if (driver.harvest(r::complete) == 0) {
-                        long seen = interrupts.get();
-                        if (driver.enableInterrupts()) {
-                            Poll.readPollTimeout(interrupts::get, n -> n != seen || loop.failure() != null,
-                                    Duration.ofMillis(1), DEADLINE);
-                        }
-                        driver.disableInterrupts();
-                        assertThat(loop.failure()).as("device thread failure").isNull();
-                    }
+            driver.disableInterrupts();
+            while (r.completed < requests) {
+                while (r.submitted < requests && r.freeSlots > 0) {
+                    r.submit(driver);
                 }
-            } finally {
-                loop.stop();
-                t.join(DEADLINE.toMillis());
+                driver.kickIfNeeded();
+                if (driver.harvest(r::complete) == 0) {
+                    long seen = interrupts.get();
+                    if (driver.enableInterrupts()) {
+                        Poll.readPollTimeout(interrupts::get, n -> n != seen || runner.failure().isPresent(),
+                                Duration.ofMillis(1), DEADLINE);
+                    }
+                    driver.disableInterrupts();
+                    runner.checkHealthy();
+                }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            assertThat(t.isAlive()).isFalse();
-            assertThat(loop.failure()).isNull();
-
+            runner.stop();
             assertThat(r.completed).isEqualTo(requests);
             assertThat(driver.chainsInFlight()).isZero();
             assertThat(driver.freeDescriptors()).isEqualTo(queueSize);
-            assertThat(device.chainsServed()).isEqualTo(requests);
+            assertThat(blk.queue().chainsServed()).isEqualTo(requests);
             assertThat(guest.read16(layout.usedIdx())).isEqualTo(requests & 0xffff);
             assertThat(guest.read16(layout.availIdx())).isEqualTo(requests & 0xffff);
             System.out.printf("virtio-blk over RamDisk, QS %d, EVENT_IDX %b: %d requests (%d sectors of 512 B each way) "
                             + "in %.2f s = %.0f requests/s; %d kicks, %d interrupts%n", queueSize, eventIdx, requests,
-                    requests / 2, seconds, requests / seconds, driver.kicks(), device.interruptsSent());
+                    requests / 2, seconds, requests / seconds, driver.kicks(), blk.queue().interruptsSent());
         }
     }
 
@@ -206,45 +200,6 @@ class MillionRequestsTest {
             crc.reset();
             crc.update(data.asSlice(0, CHECKSUM_AT).asByteBuffer());
             return crc.getValue();
-        }
-    }
-
-    /** The device's loop on a plain thread: serve, ask for a kick, wait for it with a deadline. */
-    private static final class PlainDeviceThread implements Runnable {
-        private final VirtqueueDevice device;
-        private final AtomicLong kicks;
-        private volatile boolean stopping;
-        private volatile Throwable failure;
-
-        PlainDeviceThread(VirtqueueDevice device, AtomicLong kicks) {
-            this.device = device;
-            this.kicks = kicks;
-        }
-
-        @Override
-        public void run() {
-            try {
-                while (!stopping) {
-                    long seen = kicks.get();
-                    device.disableNotifications();
-                    while (device.processAvailable() > 0) {
-                        Thread.onSpinWait();
-                    }
-                    if (device.enableNotifications()) {
-                        Poll.readPollTimeout(kicks::get, n -> n != seen || stopping, Duration.ofMillis(1), DEADLINE);
-                    }
-                }
-            } catch (Throwable e) {
-                failure = e;
-            }
-        }
-
-        void stop() {
-            stopping = true;
-        }
-
-        Throwable failure() {
-            return failure;
         }
     }
 }
