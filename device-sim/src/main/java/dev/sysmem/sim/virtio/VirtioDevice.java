@@ -192,9 +192,10 @@ public final class VirtioDevice implements Device {
         while (!context.isStopping()) {
             long seen = doorbell.count();
             q.disableNotifications();
-            while (q.processAvailable() > 0 && !context.isStopping()) {
-                Thread.onSpinWait();
-            }
+            int served;
+            do {
+                served = q.processAvailable();
+            } while (served > 0 && !context.isStopping());
             if (q.enableNotifications()) {
                 context.awaitRing(doorbell, seen, IDLE_WAIT);
             }
