@@ -143,11 +143,18 @@ public final class RatioTable {
                                     "echoDevice", Bar.NONE),
                             Column.fixed("raw VarHandle ping-pong (floor)", "VarHandlePingPong", "roundTrip",
                                     Bar.NONE))),
-            new Family("Ring throughput: buffers through a queue to a consumer thread (buffers/s, higher is better)",
+            new Family("Ring throughput: buffers through a queue to a busy-polling consumer thread (buffers/s, higher is better)",
                     "VirtqueueThroughput", Pattern.compile(".*"), "virtqueue",
                     m -> m.params().getOrDefault("payload", "?") + " B payload", Comparator.comparing(
                             m -> Integer.parseInt(m.params().getOrDefault("payload", "0"))),
                     List.of(Column.same("Agrona OneToOneRingBuffer", "AgronaRingThroughput", Bar.atLeast(1.0)),
+                            Column.same("JCTools SpscArrayQueue", "JCToolsQueueThroughput", Bar.NONE))),
+            new Family("Ring throughput with device-sim's sleeping VirtioDevice (buffers/s, higher is better)",
+                    "VirtioDeviceThroughput", Pattern.compile(".*"), "VirtioDevice",
+                    m -> m.params().getOrDefault("payload", "?") + " B payload", Comparator.comparing(
+                            m -> Integer.parseInt(m.params().getOrDefault("payload", "0"))),
+                    List.of(Column.same("poll-mode virtqueue device", "VirtqueueThroughput", Bar.NONE),
+                            Column.same("Agrona OneToOneRingBuffer", "AgronaRingThroughput", Bar.NONE),
                             Column.same("JCTools SpscArrayQueue", "JCToolsQueueThroughput", Bar.NONE))));
 
     private static List<Column> roundTripColumns(Bar floorBar) {

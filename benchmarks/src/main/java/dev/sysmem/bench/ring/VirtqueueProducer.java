@@ -1,0 +1,118 @@
+package dev.sysmem.bench.ring;
+
+import dev.sysmem.bench.Spin;
+import dev.sysmem.io.SharedMemory;
+import dev.sysmem.io.SysMem;
+import dev.sysmem.sim.DeviceRunner;
+import dev.sysmem.sim.virtio.ChainHandler;
+import dev.sysmem.sim.virtio.VirtioFeatures;
+import dev.sysmem.sim.virtio.VirtqueueDriver;
+import dev.sysmem.sim.virtio.VirtqueueLayout;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The driver half of the virtqueue throughput benchmarks: a {@link VirtqueueDriver} over guest
+ * memory holding the queue ({@link RingShape#SLOTS} entries) and one payload buffer per entry.
+ * Each {@link #send} copies the payload into a free buffer, adds it as a one-descriptor chain,
+ * and kicks if the device asked for kicks; when every buffer is in flight it harvests used
+ * buffers, spinning until the device returns one. The device's function copies each payload out
+ * ({@link #copyOut}). Subclasses choose how the device runs.
+ *
+ * <p>Not a JMH state itself: the benchmark classes hold one and drive it from their setup.
+ */
+final class VirtqueueProducer implements AutoCloseable {
+
+    /** What the queue negotiates: VIRTIO 1.x with event-index suppression, as Linux drivers do. */
+    static final VirtioFeatures FEATURES = VirtioFeatures.of(VirtioFeatures.VERSION_1, VirtioFeatures.EVENT_IDX);
+
+    final SharedMemory memory;
+    final SysMem guest;
+    final VirtqueueLayout layout;
+    final DeviceRunner runner = new DeviceRunner();
+    private final int payload;
+    private final long buffers;
+    private final MemorySegment source;
+    private final MemorySegment destination;
+    private final int[] freeBuffers = new int[RingShape.SLOTS];
+    private final int[] bufferOfHead = new int[RingShape.SLOTS];
+    private final VirtqueueDriver.Completion recycle;
+    private final long[] chainAddress = new long[1];
+    private final long[] chainLength = new long[1];
+    private int freeCount;
+    private VirtqueueDriver driver;
+
+    VirtqueueProducer(int payload) {
+        this.payload = payload;
+        this.layout = VirtqueueLayout.contiguous(RingShape.SLOTS, 0);
+        this.buffers = align(layout.end(), 4096);
+        long size = buffers + (long) RingShape.SLOTS * payload + 2L * payload;
+        this.memory = SharedMemory.anonymous(align(size, 4096));
+        this.guest = memory.io("guest");
+        this.source = memory.segment().asSlice(buffers + (long) RingShape.SLOTS * payload, payload);
+        this.destination = memory.segment().asSlice(buffers + (long) RingShape.SLOTS * payload + payload, payload);
+        for (int i = 0; i < payload; i++) {
+            source.set(ValueLayout.JAVA_BYTE, i, (byte) i);
+        }
+        for (int i = 0; i < RingShape.SLOTS; i++) {
+            freeBuffers[freeCount++] = i;
+        }
+        this.recycle = (head, written) -> freeBuffers[freeCount++] = bufferOfHead[head];
+    }
+
+    private static long align(long value, long to) {
+        return (value + to - 1) / to * to;
+    }
+
+    /** The device function: copies each chain's payload out of guest memory, writes nothing back. */
+    ChainHandler copyOut() {
+        MemorySegment out = destination;
+        return chain -> {
+            chain.gather(0, out);
+            return 0;
+        };
+    }
+
+    /** Makes the driver side; {@code notifier} kicks the device. Call before the device starts. */
+    void createDriver(Runnable notifier) {
+        driver = VirtqueueDriver.create("bench", guest, layout, FEATURES, notifier);
+        // The driver harvests by polling, as a busy NAPI loop does: no used-buffer interrupts.
+        driver.disableInterrupts();
+    }
+
+    /** Sends one payload through the queue. */
+    void send() {
+        if (freeCount == 0) {
+            long spins = 0;
+            long since = 0;
+            while (driver.harvest(recycle) == 0) {
+                Thread.onSpinWait();
+                if ((++spins & Spin.CHECK_MASK) == 0) {
+                    runner.checkHealthy();
+                    since = Spin.check(since, "the virtqueue device to return a used buffer");
+                }
+            }
+        }
+        int buffer = freeBuffers[--freeCount];
+        long address = buffers + (long) buffer * payload;
+        MemorySegment.copy(source, 0, memory.segment(), address, payload);
+        chainAddress[0] = address;
+        chainLength[0] = payload;
+        int head = driver.add(chainAddress, chainLength, 1, 0);
+        if (head < 0) {
+            throw new IllegalStateException("the virtqueue had no free descriptor although buffer " + buffer + " was free");
+        }
+        bufferOfHead[head] = buffer;
+        driver.kickIfNeeded();
+    }
+
+    @Override
+    public void close() {
+        try {
+            runner.close();
+        } finally {
+            memory.close();
+        }
+    }
+}
