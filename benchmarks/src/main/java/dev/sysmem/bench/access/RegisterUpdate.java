@@ -2,6 +2,7 @@ package dev.sysmem.bench.access;
 
 import dev.sysmem.io.Field;
 import dev.sysmem.io.Register;
+import dev.sysmem.io.RegisterValue;
 import dev.sysmem.io.SysMem;
 import dev.sysmem.io.Width;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -13,10 +14,10 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * A read-modify-write of one field of a 32-bit control register, three ways: through a typed
+ * A read-modify-write of one field of a 32-bit control register: through a typed
  * {@link Register} ({@code update} with a {@code RegisterValue.with}), by hand with mask and shift
  * on a {@link SysMem} view, and by hand with mask and shift on the raw {@code VarHandle} (the
- * floor). All three read and write in opaque mode, the default of {@link SysMem}, at the same
+ * floor); plus two partly typed variants that show where the typed path's cost lies. All three read and write in opaque mode, the default of {@link SysMem}, at the same
  * offset, and write the field value held in a state field.
  */
 @State(Scope.Thread)
@@ -45,6 +46,22 @@ public class RegisterUpdate extends SharedRegion {
     @Benchmark
     public long typedRegister() {
         return CTRL.update(io, v -> v.with(MODE, mode)).raw();
+    }
+
+    /** The same without the lambda: {@code Register.read}, {@code with}, {@code Register.write}. */
+    @Benchmark
+    public long typedReadWithWrite() {
+        RegisterValue updated = CTRL.read(io).with(MODE, mode);
+        CTRL.write(io, updated);
+        return updated.raw();
+    }
+
+    /** Only the typed value: raw 32-bit accesses, {@code RegisterValue.with} in between. */
+    @Benchmark
+    public int typedValueOnly() {
+        int updated = (int) CTRL.value(Integer.toUnsignedLong(io.read32(offset))).with(MODE, mode).raw();
+        io.write32(offset, updated);
+        return updated;
     }
 
     @Benchmark

@@ -120,8 +120,8 @@ public final class RatioTable {
                     List.of(new Column("raw VarHandle (floor)", "VarHandleAccess", RatioTable::opaque32, Bar.atMost(1.05)),
                             new Column("SysMem today", "SysMemAccess", RatioTable::opaque32, Bar.NONE))),
             new Family("Register read-modify-write: one field of a 32-bit register, opaque (time, lower is better)",
-                    "RegisterUpdate", Pattern.compile("typedRegister"), "typed Register.update",
-                    m -> "update MODE field", Comparator.comparing(Measurement::method),
+                    "RegisterUpdate", Pattern.compile("typed.*"), "typed",
+                    RatioTable::registerLabel, Comparator.comparing(Measurement::method).reversed(),
                     List.of(Column.fixed("mask-and-shift on raw VarHandle (floor)", "RegisterUpdate",
                                     "maskAndShiftVarHandle", Bar.atMost(1.05)),
                             Column.fixed("mask-and-shift on SysMem", "RegisterUpdate", "maskAndShiftSysMem",
@@ -161,6 +161,15 @@ public final class RatioTable {
         return List.of(Column.fixed("raw VarHandle ping-pong (floor)", "VarHandlePingPong", "roundTrip", floorBar),
                 Column.fixed("SynchronousQueue", "HandOffPingPong", "synchronousQueue", Bar.NONE),
                 Column.fixed("Exchanger", "HandOffPingPong", "exchanger", Bar.NONE));
+    }
+
+    private static String registerLabel(Measurement m) {
+        return switch (m.method()) {
+            case "typedRegister" -> "Register.update(io, v -> v.with(MODE, x))";
+            case "typedReadWithWrite" -> "Register.write(io, Register.read(io).with(MODE, x))";
+            case "typedValueOnly" -> "read32, RegisterValue.with, write32";
+            default -> m.method();
+        };
     }
 
     private static String mailboxLabel(Measurement m) {

@@ -68,9 +68,12 @@ public class AgronaRingThroughput {
         OneToOneRingBuffer shared = ring;
         MessageHandler copyOut = (type, buffer, index, len) -> destination.putBytes(0, buffer, index, len);
         consumer = BackgroundLoop.start("agrona-consumer", loop -> {
+            long idle = 0;
             while (!loop.stopping()) {
                 if (shared.read(copyOut) == 0) {
-                    Thread.onSpinWait();
+                    Spin.idle(++idle);
+                } else {
+                    idle = 0;
                 }
             }
         });
@@ -88,8 +91,8 @@ public class AgronaRingThroughput {
         long spins = 0;
         long since = 0;
         while (!ring.write(MESSAGE_TYPE, source, 0, payload)) {
-            Thread.onSpinWait();
-            if ((++spins & Spin.CHECK_MASK) == 0) {
+            Spin.idle(++spins);
+            if ((spins & Spin.CHECK_MASK) == 0) {
                 since = Spin.check(since, "room in the Agrona ring");
             }
         }

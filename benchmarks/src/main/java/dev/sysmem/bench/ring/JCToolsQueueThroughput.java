@@ -58,12 +58,14 @@ public class JCToolsQueueThroughput {
         SpscArrayQueue<byte[]> in = filled;
         SpscArrayQueue<byte[]> back = free;
         consumer = BackgroundLoop.start("jctools-consumer", loop -> {
+            long idle = 0;
             while (!loop.stopping()) {
                 byte[] buffer = in.poll();
                 if (buffer == null) {
-                    Thread.onSpinWait();
+                    Spin.idle(++idle);
                     continue;
                 }
+                idle = 0;
                 System.arraycopy(buffer, 0, destination, 0, buffer.length);
                 if (!back.offer(buffer)) {
                     throw new IllegalStateException("the free queue has no room for a returned buffer");
@@ -83,8 +85,8 @@ public class JCToolsQueueThroughput {
         long since = 0;
         byte[] buffer;
         while ((buffer = free.poll()) == null) {
-            Thread.onSpinWait();
-            if ((++spins & Spin.CHECK_MASK) == 0) {
+            Spin.idle(++spins);
+            if ((spins & Spin.CHECK_MASK) == 0) {
                 since = Spin.check(since, "a free buffer back from the consumer");
             }
         }

@@ -87,8 +87,8 @@ final class VirtqueueProducer implements AutoCloseable {
             long spins = 0;
             long since = 0;
             while (driver.harvest(recycle) == 0) {
-                Thread.onSpinWait();
-                if ((++spins & Spin.CHECK_MASK) == 0) {
+                Spin.idle(++spins);
+                if ((spins & Spin.CHECK_MASK) == 0) {
                     runner.checkHealthy();
                     since = Spin.check(since, "the virtqueue device to return a used buffer");
                 }

@@ -1,6 +1,7 @@
 package dev.sysmem.bench.ring;
 
 import dev.sysmem.bench.BenchJvm;
+import dev.sysmem.bench.Spin;
 import dev.sysmem.sim.Device;
 import dev.sysmem.sim.DeviceContext;
 import dev.sysmem.sim.virtio.VirtqueueDevice;
@@ -57,9 +58,12 @@ public class VirtqueueThroughput {
                 VirtqueueDevice queue = VirtqueueDevice.attach("bench", p.guest, p.layout, VirtqueueProducer.FEATURES,
                         p.copyOut(), () -> { });
                 queue.disableNotifications();
+                long idle = 0;
                 while (!context.isStopping()) {
                     if (queue.processAvailable() == 0) {
-                        Thread.onSpinWait();
+                        Spin.idle(++idle);
+                    } else {
+                        idle = 0;
                     }
                 }
             }

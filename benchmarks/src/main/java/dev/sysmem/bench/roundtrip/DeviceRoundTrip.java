@@ -136,8 +136,8 @@ public class DeviceRoundTrip {
         long spins = 0;
         long since = 0;
         while (m.ordered.read32(MailboxLayout.COMPLETED.offset()) != sequence) {
-            Thread.onSpinWait();
-            if ((++spins & Spin.CHECK_MASK) == 0) {
+            Spin.idle(++spins);
+            if ((spins & Spin.CHECK_MASK) == 0) {
                 since = Spin.check(since, "the mailbox to complete request " + sequence);
             }
         }

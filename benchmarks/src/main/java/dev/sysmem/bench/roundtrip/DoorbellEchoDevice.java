@@ -17,8 +17,8 @@ import java.util.Objects;
  * {@code DeviceRunner} against a bare thread).
  *
  * <p><b>Guarantees.</b> Stops within one spin of {@link DeviceContext#isStopping()}. The device
- * busy-waits, as a driver-facing device model polling a register must to answer in nanoseconds;
- * it occupies one core while running.
+ * busy-waits as every contender's other side does ({@link Spin#idle}), as a device model polling
+ * a register must to answer in nanoseconds; it occupies a core while running.
  */
 public final class DoorbellEchoDevice implements Device {
 
@@ -41,13 +41,15 @@ public final class DoorbellEchoDevice implements Device {
         int seen = registers.read32(DoorbellLayout.DOORBELL);
         registers.write32(DoorbellLayout.STATUS, seen);
         registers.write32(DoorbellLayout.READY, 1);
+        long idle = 0;
         while (!context.isStopping()) {
             int rung = registers.read32(DoorbellLayout.DOORBELL);
             if (rung != seen) {
                 seen = rung;
                 registers.write32(DoorbellLayout.STATUS, rung);
+                idle = 0;
             } else {
-                Thread.onSpinWait();
+                Spin.idle(++idle);
             }
         }
     }
@@ -63,8 +65,8 @@ public final class DoorbellEchoDevice implements Device {
         long since = 0;
         int seen;
         while ((seen = registers.read32(DoorbellLayout.STATUS)) != sequence) {
-            Thread.onSpinWait();
-            if ((++spins & Spin.CHECK_MASK) == 0) {
+            Spin.idle(++spins);
+            if ((spins & Spin.CHECK_MASK) == 0) {
                 since = Spin.check(since, "the device's answer to doorbell " + sequence);
             }
         }
@@ -80,8 +82,8 @@ public final class DoorbellEchoDevice implements Device {
         long spins = 0;
         long since = 0;
         while (registers.read32(DoorbellLayout.READY) != 1) {
-            Thread.onSpinWait();
-            if ((++spins & Spin.CHECK_MASK) == 0) {
+            Spin.idle(++spins);
+            if ((spins & Spin.CHECK_MASK) == 0) {
                 since = Spin.check(since, "device on '" + registers.name() + "' to start");
             }
         }

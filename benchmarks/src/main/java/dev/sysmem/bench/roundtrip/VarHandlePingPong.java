@@ -59,13 +59,15 @@ public class VarHandlePingPong {
         long answer = status;
         echo = BackgroundLoop.start("echo", loop -> {
             int seen = 0;
+            long idle = 0;
             while (!loop.stopping()) {
                 int rung = (int) U32.getAcquire(shared, bell);
                 if (rung != seen) {
                     seen = rung;
                     U32.setRelease(shared, answer, rung);
+                    idle = 0;
                 } else {
-                    Thread.onSpinWait();
+                    Spin.idle(++idle);
                 }
             }
         });
@@ -85,8 +87,8 @@ public class VarHandlePingPong {
         long since = 0;
         int seen;
         while ((seen = (int) U32.getAcquire(segment, status)) != expected) {
-            Thread.onSpinWait();
-            if ((++spins & Spin.CHECK_MASK) == 0) {
+            Spin.idle(++spins);
+            if ((spins & Spin.CHECK_MASK) == 0) {
                 since = Spin.check(since, "the echo of doorbell " + expected);
             }
         }
