@@ -53,25 +53,30 @@ import java.util.regex.Pattern;
  */
 public final class BenchmarkRun {
 
+    /** The default exclude pattern: matches no benchmark name. */
+    private static final String NOTHING = "^$";
+
     private final String include;
+    private final String exclude;
     private final String name;
     private final int rounds;
     private final Path out;
 
-    private BenchmarkRun(String include, String name, int rounds, Path out) {
+    private BenchmarkRun(String include, String exclude, String name, int rounds, Path out) {
         this.include = include;
+        this.exclude = exclude;
         this.name = name;
         this.rounds = rounds;
         this.out = out;
     }
 
-    /** {@code --include REGEX --name NAME --rounds N --out DIR}; see the class comment. */
+    /** {@code --include REGEX --exclude REGEX --name NAME --rounds N --out DIR}; see the class comment. */
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new LinkedHashMap<>(Map.of("--include", ".*", "--name", "run", "--rounds", "3",
-                "--out", "results"));
+        Map<String, String> options = new LinkedHashMap<>(Map.of("--include", ".*", "--exclude", NOTHING, "--name", "run",
+                "--rounds", "3", "--out", "results"));
         for (int i = 0; i < args.length; i += 2) {
             if (!options.containsKey(args[i]) || i + 1 >= args.length) {
-                System.err.println("usage: BenchmarkRun [--include REGEX] [--name NAME] [--rounds N] [--out DIR]; got "
+                System.err.println("usage: BenchmarkRun [--include REGEX] [--exclude REGEX] [--name NAME] [--rounds N] [--out DIR]; got "
                         + String.join(" ", args));
                 System.exit(2);
             }
@@ -85,7 +90,8 @@ public final class BenchmarkRun {
         if (rounds < 1) {
             throw new IllegalArgumentException("--rounds must be at least 1, was " + rounds);
         }
-        new BenchmarkRun(options.get("--include"), name, rounds, Path.of(options.get("--out"))).run();
+        new BenchmarkRun(options.get("--include"), options.get("--exclude"), name, rounds,
+                Path.of(options.get("--out"))).run();
     }
 
     private void run() throws RunnerException, IOException {
@@ -142,7 +148,8 @@ public final class BenchmarkRun {
 
     private List<BenchmarkListEntry> select() {
         var quiet = OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT);
-        return BenchmarkList.defaultList().find(quiet, List.of(include), List.of()).stream()
+        List<String> excludes = exclude.isBlank() || exclude.equals(NOTHING) ? List.of() : List.of(exclude);
+        return BenchmarkList.defaultList().find(quiet, List.of(include), excludes).stream()
                 .sorted(Comparator.comparing((BenchmarkListEntry e) -> method(e.getUsername()))
                         .thenComparing(BenchmarkListEntry::getUsername))
                 .toList();
@@ -206,7 +213,7 @@ public final class BenchmarkRun {
         lines.add("- CPU: " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores available");
         lines.add("- JDK: " + p.getJdkVersion() + " (" + p.getVmName() + " " + p.getVmVersion() + "), JMH " + p.getJmhVersion());
         lines.add("- Fork flags: `" + String.join(" ", stringList(p.getJvmArgs())) + "`");
-        lines.add("- Selection `" + include + "`: " + results.size() + " benchmarks, " + rounds
+        lines.add("- Selection `" + include + "`" + (exclude.isBlank() || exclude.equals(NOTHING) ? "" : " except `" + exclude + "`") + ": " + results.size() + " benchmarks, " + rounds
                 + " rounds (one fork of each per round, contenders interleaved), wall time "
                 + took.toMinutes() + " min " + took.toSecondsPart() + " s");
         lines.add("- Load average (1, 5, 15 min) before: " + loadBefore + "; after: " + loadAfter);
