@@ -119,6 +119,16 @@ public record Measurement(String benchmark, String mode, Map<String, String> par
         return Bootstrap.median(pooled());
     }
 
+    /** The best iteration score: the lowest time, or the highest throughput. */
+    public double best() {
+        double[] all = pooled();
+        double best = all[0];
+        for (double v : all) {
+            best = higherIsBetter() ? Math.max(best, v) : Math.min(best, v);
+        }
+        return best;
+    }
+
     @Override
     public String toString() {
         return benchmark + (params.isEmpty() ? "" : params.toString()) + " " + mode + " median " + median() + " " + unit;

@@ -91,7 +91,23 @@ public final class RatioTable {
      */
     public record Family(String title, String subjectClass, Pattern subjectMethods, String subjectName,
                          Function<Measurement, String> rowLabel, Comparator<Measurement> rowOrder,
-                         List<Column> columns) {
+                         List<Column> columns, boolean showBest) {
+
+        /** A family whose cells show the ratio of medians only. */
+        public Family(String title, String subjectClass, Pattern subjectMethods, String subjectName,
+                      Function<Measurement, String> rowLabel, Comparator<Measurement> rowOrder, List<Column> columns) {
+            this(title, subjectClass, subjectMethods, subjectName, rowLabel, rowOrder, columns, false);
+        }
+
+        /**
+         * This family with each cell also showing the ratio of the best iterations (fastest time,
+         * highest throughput): for two-thread benchmarks on a shared machine, whose iterations
+         * are bimodal (both threads on a core, or one descheduled), the best iteration estimates
+         * the uncontended cost where the median shows the scheduler.
+         */
+        public Family withBest() {
+            return new Family(title, subjectClass, subjectMethods, subjectName, rowLabel, rowOrder, columns, true);
+        }
     }
 
     private static final Pattern ACCESS = Pattern.compile("(read|write)(8|16|32|64)(Plain|Opaque|Acquire|Release|Volatile)");
@@ -129,11 +145,11 @@ public final class RatioTable {
             new Family("Doorbell round trip to a device-sim device (time per round trip, lower is better)",
                     "DeviceRoundTrip", Pattern.compile("echoDevice"), "device-sim echo device",
                     m -> "doorbell, status register", Comparator.comparing(Measurement::method),
-                    roundTripColumns(Bar.atMost(1.3))),
+                    roundTripColumns(Bar.atMost(1.3))).withBest(),
             new Family("Mailbox requests through device-sim (time per request, lower is better)",
                     "DeviceRoundTrip", Pattern.compile("mailbox.*"), "mailbox",
                     RatioTable::mailboxLabel, Comparator.comparing(Measurement::method),
-                    roundTripColumns(Bar.NONE)),
+                    roundTripColumns(Bar.NONE)).withBest(),
             new Family("Cross-process round trip over /dev/shm (time per round trip, lower is better)",
                     "CrossProcessRoundTrip", Pattern.compile("otherProcess"), "device in another JVM",
                     m -> "doorbell, status register", Comparator.comparing(Measurement::method),
@@ -142,20 +158,20 @@ public final class RatioTable {
                             Column.fixed("device-sim echo device, anonymous memory", "DeviceRoundTrip",
                                     "echoDevice", Bar.NONE),
                             Column.fixed("raw VarHandle ping-pong (floor)", "VarHandlePingPong", "roundTrip",
-                                    Bar.NONE))),
+                                    Bar.NONE))).withBest(),
             new Family("Ring throughput: buffers through a queue to a busy-polling consumer thread (buffers/s, higher is better)",
                     "VirtqueueThroughput", Pattern.compile(".*"), "virtqueue",
                     m -> m.params().getOrDefault("payload", "?") + " B payload", Comparator.comparing(
                             m -> Integer.parseInt(m.params().getOrDefault("payload", "0"))),
                     List.of(Column.same("Agrona OneToOneRingBuffer", "AgronaRingThroughput", Bar.atLeast(1.0)),
-                            Column.same("JCTools SpscArrayQueue", "JCToolsQueueThroughput", Bar.NONE))),
+                            Column.same("JCTools SpscArrayQueue", "JCToolsQueueThroughput", Bar.NONE))).withBest(),
             new Family("Ring throughput with device-sim's sleeping VirtioDevice (buffers/s, higher is better)",
                     "VirtioDeviceThroughput", Pattern.compile(".*"), "VirtioDevice",
                     m -> m.params().getOrDefault("payload", "?") + " B payload", Comparator.comparing(
                             m -> Integer.parseInt(m.params().getOrDefault("payload", "0"))),
                     List.of(Column.same("poll-mode virtqueue device", "VirtqueueThroughput", Bar.NONE),
                             Column.same("Agrona OneToOneRingBuffer", "AgronaRingThroughput", Bar.NONE),
-                            Column.same("JCTools SpscArrayQueue", "JCToolsQueueThroughput", Bar.NONE))));
+                            Column.same("JCTools SpscArrayQueue", "JCToolsQueueThroughput", Bar.NONE))).withBest());
 
     private static List<Column> roundTripColumns(Bar floorBar) {
         return List.of(Column.fixed("raw VarHandle ping-pong (floor)", "VarHandlePingPong", "roundTrip", floorBar),
@@ -199,15 +215,40 @@ public final class RatioTable {
         return new RatioTable(Measurement.parseAll(Files.readString(json)));
     }
 
-    /** Prints the table of each JMH JSON file named on the command line. */
+    /**
+     * Prints the table of each JMH JSON file named on the command line; with {@code --rewrite},
+     * also rewrites the {@code .md} beside each file, keeping the run's header (machine, date,
+     * load) that {@link BenchmarkRun} wrote there, so a table can follow a change to this class
+     * without running the benchmarks again.
+     */
     public static void main(String[] args) throws IOException {
-        if (args.length == 0) {
-            System.err.println("usage: RatioTable RESULT.json...  (JMH JSON, as BenchmarkRun or -rf json writes it)");
+        boolean rewrite = args.length > 0 && args[0].equals("--rewrite");
+        List<String> files = List.of(args).subList(rewrite ? 1 : 0, args.length);
+        if (files.isEmpty()) {
+            System.err.println("usage: RatioTable [--rewrite] RESULT.json...  (JMH JSON, as BenchmarkRun or -rf json writes it)");
             System.exit(2);
         }
-        for (String file : args) {
-            System.out.println(read(Path.of(file)).markdown(List.of("Results: `" + file + "`")));
+        for (String file : files) {
+            Path json = Path.of(file);
+            Path md = json.resolveSibling(json.getFileName().toString().replaceFirst("\\.json$", "") + ".md");
+            List<String> header = rewrite && Files.exists(md) ? runHeader(Files.readAllLines(md)) : List.of("Results: `" + file + "`");
+            String table = read(json).markdown(header);
+            System.out.println(table);
+            if (rewrite) {
+                Files.writeString(md, table);
+                System.out.println("Rewrote " + md);
+            }
         }
+    }
+
+    /** The lines of a table file up to and including its "- Raw results" line. */
+    static List<String> runHeader(List<String> lines) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("- Raw results")) {
+                return lines.subList(0, i + 1);
+            }
+        }
+        throw new IllegalArgumentException("no run header (a '- Raw results' line) in the table file");
     }
 
     /**
@@ -217,7 +258,7 @@ public final class RatioTable {
      * @param column the column
      * @param ratio  subject median / contender median with its interval
      */
-    record Cell(String row, Column column, Optional<Bootstrap.Ratio> ratio) {
+    record Cell(String row, Column column, Optional<Bootstrap.Ratio> ratio, Optional<Double> best) {
 
         /** Whether a bar applies and the ratio meets it; empty if there is no bar or no ratio. */
         Optional<Boolean> met() {
@@ -236,7 +277,9 @@ public final class RatioTable {
             }
             Bootstrap.Ratio r = ratio.get();
             String text = format(r.value()) + " [" + format(r.low()) + ", " + format(r.high()) + "]";
-            return met().map(ok -> text + " " + (ok ? "met" : "**missed**") + (undecided() ? " †" : "")).orElse(text);
+            String verdict = met().map(ok -> text + " " + (ok ? "met" : "**missed**") + (undecided() ? " †" : "")).orElse(text);
+            return verdict + best.map(b -> "; best " + format(b) + (column.bar().exists()
+                    ? (column.bar().metBy(b) ? " met" : " **missed**") : "")).orElse("");
         }
     }
 
@@ -248,9 +291,10 @@ public final class RatioTable {
             List<Cell> row = new ArrayList<>();
             for (Column column : family.columns()) {
                 String method = column.method().apply(subject.method());
-                Optional<Bootstrap.Ratio> ratio = find(column.className(), method, subject)
-                        .map(reference -> Bootstrap.ratio(subject.forks(), reference.forks()));
-                row.add(new Cell(label, column, ratio));
+                Optional<Measurement> reference = find(column.className(), method, subject);
+                Optional<Bootstrap.Ratio> ratio = reference.map(r -> Bootstrap.ratio(subject.forks(), r.forks()));
+                Optional<Double> best = reference.filter(r -> family.showBest()).map(r -> subject.best() / r.best());
+                row.add(new Cell(label, column, ratio, best));
             }
             rows.add(row);
         }
@@ -279,7 +323,8 @@ public final class RatioTable {
             out.append('\n');
         }
         out.append("Each cell is subject median / contender median, [95% two-level bootstrap interval], and the bar's verdict. "
-                + "† marks a verdict the interval does not settle (it contains the bar).\n");
+                + "† marks a verdict the interval does not settle (it contains the bar). \"best\" (two-thread benchmarks) "
+                + "is the ratio of the best iterations, fastest or highest, with its verdict: the uncontended estimate.\n");
         for (Family family : families) {
             List<Measurement> subjects = subjects(family);
             if (subjects.isEmpty()) {
@@ -330,7 +375,15 @@ public final class RatioTable {
             }
             out.append("- ").append(family.subjectName()).append(" / ").append(column.label()).append(" ")
                     .append(column.bar()).append(": met in ").append(met).append(" of ").append(measured)
-                    .append(missed.isEmpty() ? "" : "; missed in " + String.join(", ", missed)).append('\n');
+                    .append(missed.isEmpty() ? "" : "; missed in " + String.join(", ", missed));
+            if (family.showBest()) {
+                int c0 = c;
+                long bestMet = rows.stream().map(row -> row.get(c0).best())
+                        .filter(b -> b.isPresent() && column.bar().metBy(b.get())).count();
+                long bestMeasured = rows.stream().filter(row -> row.get(c0).best().isPresent()).count();
+                out.append("; by best iterations met in ").append(bestMet).append(" of ").append(bestMeasured);
+            }
+            out.append('\n');
         }
         return out.toString();
     }

@@ -100,6 +100,28 @@ class RatioTableTest {
     }
 
     @Test
+    void bestIterationRatioComparesTheFastestIterations() {
+        RatioTable.Family family = new RatioTable.Family("best", "SysMemAccess", java.util.regex.Pattern.compile("read32Opaque"),
+                "SysMem", Measurement::method, java.util.Comparator.comparing(Measurement::method),
+                List.of(RatioTable.Column.same("floor", "VarHandleAccess", RatioTable.Bar.atMost(1.05)))).withBest();
+        RatioTable.Cell cell = new RatioTable(results, List.of(family)).cells(family).getFirst().getFirst();
+        double fastestSysMem = Arrays.stream(result("SysMemAccess.read32Opaque").pooled()).min().orElseThrow();
+        double fastestFloor = Arrays.stream(result("VarHandleAccess.read32Opaque").pooled()).min().orElseThrow();
+        assertThat(cell.best().orElseThrow()).isCloseTo(fastestSysMem / fastestFloor, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(cell.render()).contains("; best ");
+        assertThat(new RatioTable(results).cells(RatioTable.FAMILIES.getFirst()).getFirst().getFirst().best()).isEmpty();
+    }
+
+    @Test
+    void aRewrittenTableKeepsTheRunHeader() {
+        List<String> header = List.of("## Benchmark run `sample`", "", "- CPU: x", "- Raw results: `sample-run.json`");
+        List<String> lines = new RatioTable(results).markdown(header).lines().toList();
+        assertThat(RatioTable.runHeader(lines)).isEqualTo(header);
+        assertThatThrownBy(() -> RatioTable.runHeader(List.of("no header")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Raw results");
+    }
+
+    @Test
     void throughputBarsAreLowerLimits() {
         RatioTable.Bar bar = RatioTable.Bar.atLeast(1.0);
         assertThat(bar.metBy(1.2)).isTrue();
