@@ -41,6 +41,7 @@ final class VirtqueueProducer implements AutoCloseable {
     private final long[] chainAddress = new long[1];
     private final long[] chainLength = new long[1];
     private int freeCount;
+    private int unkicked;
     private VirtqueueDriver driver;
 
     VirtqueueProducer(int payload) {
@@ -81,9 +82,28 @@ final class VirtqueueProducer implements AutoCloseable {
         driver.disableInterrupts();
     }
 
-    /** Sends one payload through the queue. */
+    /** Sends one payload through the queue, kicking (if the device asked for kicks) after it. */
     void send() {
+        sendWithoutKick();
+        driver.kickIfNeeded();
+    }
+
+    /**
+     * Sends one payload and kicks only after every {@code batch} buffers, as Linux's network
+     * drivers kick once per burst ({@code xmit_more}), or before waiting for a free buffer.
+     */
+    void sendBatched(int batch) {
+        sendWithoutKick();
+        if (++unkicked == batch) {
+            unkicked = 0;
+            driver.kickIfNeeded();
+        }
+    }
+
+    private void sendWithoutKick() {
         if (freeCount == 0) {
+            driver.kickIfNeeded();
+            unkicked = 0;
             long spins = 0;
             long since = 0;
             while (driver.harvest(recycle) == 0) {
@@ -104,7 +124,6 @@ final class VirtqueueProducer implements AutoCloseable {
             throw new IllegalStateException("the virtqueue had no free descriptor although buffer " + buffer + " was free");
         }
         bufferOfHead[head] = buffer;
-        driver.kickIfNeeded();
     }
 
     @Override

@@ -37,6 +37,9 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 3, jvmArgsAppend = {BenchJvm.NATIVE_ACCESS, BenchJvm.EXPORTS, BenchJvm.INTERNAL_MISC, BenchJvm.HEAP_MIN, BenchJvm.HEAP_MAX, BenchJvm.UNSAFE_QUIET})
 public class VirtqueueThroughput {
 
+    /** Buffers per kick in {@link #transferBatchedKick}. */
+    static final int KICK_BATCH = 32;
+
     @Param({"64", "4096"})
     public int payload;
 
@@ -78,5 +81,11 @@ public class VirtqueueThroughput {
     @Benchmark
     public void transfer() {
         producer.send();
+    }
+
+    /** The same, kicking once per {@link #KICK_BATCH} buffers: what a burst-aware driver pays. */
+    @Benchmark
+    public void transferBatchedKick() {
+        producer.sendBatched(KICK_BATCH);
     }
 }
