@@ -123,7 +123,7 @@ public final class RemoteDevice implements AutoCloseable {
             RemoteHeader header = new RemoteHeader(memory.io(file.toString()));
             awaitMagic(file, header, remaining(start, deadline), deadline);
             checkIdentity(file, header, kind, fileSize);
-            SysMem region = memory.io(kind + "@" + file).slice(header.regionOffset(), header.regionSize());
+            SysMem region = memory.io().slice(header.regionOffset(), header.regionSize()).withName(kind + "@" + file);
             RemoteDevice device = new RemoteDevice(file, memory, header, kind, region, staleAfter);
             device.awaitReady(remaining(start, deadline), deadline);
             return device;
@@ -199,8 +199,9 @@ public final class RemoteDevice implements AutoCloseable {
             throw new RemoteDeviceException(file, "the '" + kind + "' device in " + file + " did not become ready within "
                     + deadline + ": " + describe(), e);
         }
+        // A host killed while ready leaves READY behind: only its process or heartbeat tells.
+        checkAlive();
         if (state() != RemoteState.READY) {
-            checkAlive();
             throw new RemoteDeviceException(file, "the '" + kind + "' device in " + file + " is not ready: " + describe(), null);
         }
     }
