@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -125,7 +126,12 @@ final class RunKindCommand implements Callable<Integer> {
         if (create) {
             long fileSize = size != null ? size : RemoteLayout.fileSize(kind.defaultRegionSize());
             checkSize(fileSize, smallest);
-            memory = SharedMemory.create(file, fileSize);
+            try {
+                memory = SharedMemory.create(file, fileSize);
+            } catch (FileAlreadyExistsException e) {
+                throw new FileAlreadyExistsException(file.toString(), null,
+                        "already exists; leave out --create to run over it, or remove it");
+            }
         } else {
             long existing;
             try {
