@@ -124,8 +124,18 @@ public final class DeviceExtension implements BeforeEachCallback, AfterEachCallb
     private static Optional<SimulatedDevice> declaration(ExtensionContext context) {
         Optional<SimulatedDevice> onMethod = context.getTestMethod()
                 .flatMap(m -> AnnotationSupport.findAnnotation(m, SimulatedDevice.class));
-        return onMethod.isPresent() ? onMethod
-                : context.getTestClass().flatMap(c -> AnnotationSupport.findAnnotation(c, SimulatedDevice.class));
+        if (onMethod.isPresent()) {
+            return onMethod;
+        }
+        // A @Nested class runs under its enclosing class's declaration unless it has its own.
+        for (Class<?> c = context.getTestClass().orElse(null); c != null;
+             c = java.lang.reflect.Modifier.isStatic(c.getModifiers()) ? null : c.getEnclosingClass()) {
+            Optional<SimulatedDevice> onClass = AnnotationSupport.findAnnotation(c, SimulatedDevice.class);
+            if (onClass.isPresent()) {
+                return onClass;
+            }
+        }
+        return Optional.empty();
     }
 
     /** One test's device: its memory, model, runner and trace. Closing it stops the device, once. */

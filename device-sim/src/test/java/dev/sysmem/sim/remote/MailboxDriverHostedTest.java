@@ -30,7 +30,7 @@ class MailboxDriverHostedTest extends MailboxDriverContract {
 
     @AfterAll
     static void stopTheDevice() {
-        try (SharedMemory f = file; RemoteDeviceHost h = host; RemoteDevice d = device) {
+        try (SharedMemory _ = file; RemoteDeviceHost _ = host; RemoteDevice _ = device) {
             FILES.deleteAll();
         }
     }

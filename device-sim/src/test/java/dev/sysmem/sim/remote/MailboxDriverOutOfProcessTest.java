@@ -38,7 +38,7 @@ class MailboxDriverOutOfProcessTest extends MailboxDriverContract {
 
     @AfterAll
     static void stopTheDeviceProcess() throws IOException {
-        try (ChildJvm c = child) {
+        try (ChildJvm _ = child) {
             if (device != null) {
                 device.close();
             }

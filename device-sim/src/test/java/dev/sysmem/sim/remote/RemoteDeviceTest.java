@@ -81,7 +81,7 @@ class RemoteDeviceTest {
         await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> !connecting.isDone());
         try (SharedMemory file = SharedMemory.create(path, fileSize(4096))) {
             await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(5)).until(() -> !connecting.isDone());
-            try (RemoteDeviceHost host = RemoteDeviceHost.builder(file, DeviceKinds.create("mailbox")).start();
+            try (RemoteDeviceHost _ = RemoteDeviceHost.builder(file, DeviceKinds.create("mailbox")).start();
                  RemoteDevice device = connecting.join()) {
                 assertThat(device.state()).isEqualTo(RemoteState.READY);
                 assertThat(device.kind()).isEqualTo("mailbox");
@@ -128,7 +128,7 @@ class RemoteDeviceTest {
     @Test
     void aFileNobodyAnnouncedEndsAtTheDeadline() throws IOException {
         Path path = files.next("zero");
-        try (SharedMemory ignored = SharedMemory.create(path, fileSize(4096))) {
+        try (SharedMemory _ = SharedMemory.create(path, fileSize(4096))) {
             assertThatThrownBy(() -> RemoteDevice.connect(path, "mailbox", SHORT)).isInstanceOf(RemoteDeviceException.class)
                     .hasMessage("no device announced itself in " + path + " within PT0.15S (MAGIC is still 0); "
                             + "is the device process running?");
@@ -138,7 +138,7 @@ class RemoteDeviceTest {
     @Test
     void anotherLayoutVersionIsRefused() throws IOException {
         Path path = files.next("v2");
-        try (SharedMemory ignored = handWritten(path, fileSize(4096), 2, RemoteState.READY, "mailbox", SELF, SELF_START, 4096)) {
+        try (SharedMemory _ = handWritten(path, fileSize(4096), 2, RemoteState.READY, "mailbox", SELF, SELF_START, 4096)) {
             assertThatThrownBy(() -> RemoteDevice.connect(path, "mailbox", Duration.ofSeconds(30)))
                     .isInstanceOf(RemoteDeviceException.class)
                     .hasMessage(path + " has header layout version 2; this driver reads version 1");
@@ -149,7 +149,7 @@ class RemoteDeviceTest {
     void anotherKindIsRefused() throws IOException {
         Path path = files.next("kind");
         try (SharedMemory file = SharedMemory.create(path, fileSize(4096));
-             RemoteDeviceHost ignored = RemoteDeviceHost.builder(file, DeviceKinds.create("mailbox")).start()) {
+             RemoteDeviceHost _ = RemoteDeviceHost.builder(file, DeviceKinds.create("mailbox")).start()) {
             assertThatThrownBy(() -> RemoteDevice.connect(path, "virtio-blk", Duration.ofSeconds(30)))
                     .isInstanceOf(RemoteDeviceException.class)
                     .hasMessage(path + " holds a 'mailbox' device, not a 'virtio-blk' device");
@@ -160,7 +160,7 @@ class RemoteDeviceTest {
     @Test
     void aRegionBeyondTheEndOfTheFileIsRefused() throws IOException {
         Path path = files.next("region");
-        try (SharedMemory ignored = handWritten(path, fileSize(4096), 1, RemoteState.READY, "mailbox", SELF, SELF_START, 1 << 20)) {
+        try (SharedMemory _ = handWritten(path, fileSize(4096), 1, RemoteState.READY, "mailbox", SELF, SELF_START, 1 << 20)) {
             assertThatThrownBy(() -> RemoteDevice.connect(path, "mailbox", Duration.ofSeconds(30)))
                     .isInstanceOf(RemoteDeviceException.class)
                     .hasMessage(path + ": the header puts the 'mailbox' region at offset 0x1000, 1048576 bytes, "
@@ -171,7 +171,7 @@ class RemoteDeviceTest {
     @Test
     void aDeviceThatStaysStartingEndsAtTheDeadlineSayingWhatItSaw() throws IOException {
         Path path = files.next("starting");
-        try (SharedMemory ignored = handWritten(path, RemoteState.STARTING, SELF, SELF_START)) {
+        try (SharedMemory _ = handWritten(path, RemoteState.STARTING, SELF, SELF_START)) {
             assertThatThrownBy(() -> RemoteDevice.connect(path, "mailbox", SHORT)).isInstanceOf(RemoteDeviceException.class)
                     .isNotInstanceOf(RemoteDeviceDiedException.class)
                     .hasMessage("the 'mailbox' device in " + path + " did not become ready within PT0.15S: "
@@ -197,7 +197,7 @@ class RemoteDeviceTest {
         Process finished = new ProcessBuilder("true").start();
         assertThat(finished.waitFor(10, TimeUnit.SECONDS)).isTrue();
         Path path = files.next("gone");
-        try (SharedMemory ignored = handWritten(path, RemoteState.STARTING, finished.pid(), 0)) {
+        try (SharedMemory _ = handWritten(path, RemoteState.STARTING, finished.pid(), 0)) {
             RemoteDeviceDiedException e = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> catchThrowableOfType(
                     RemoteDeviceDiedException.class, () -> RemoteDevice.connect(path, "mailbox", Duration.ofSeconds(60))));
             assertThat(e).hasMessage("the 'mailbox' device in " + path + " died: its process " + finished.pid() + " is gone");
@@ -208,7 +208,7 @@ class RemoteDeviceTest {
     @Test
     void aHeartbeatThatStandsStillLongerThanStaleAfterMeansDeath() throws IOException, InterruptedException {
         Path path = files.next("stale");
-        try (SharedMemory ignored = handWritten(path, RemoteState.READY, SELF, SELF_START);
+        try (SharedMemory _ = handWritten(path, RemoteState.READY, SELF, SELF_START);
              RemoteDevice device = RemoteDevice.connect(path, "mailbox", Duration.ofSeconds(30), Duration.ofMillis(100))) {
             assertThat(device.isAlive()).isTrue();
             soon().until(() -> !device.isAlive());
@@ -222,7 +222,7 @@ class RemoteDeviceTest {
     void aBeatingDeviceIsNeverTakenForDead() throws IOException, InterruptedException {
         Path path = files.next("beating");
         try (SharedMemory file = SharedMemory.create(path, fileSize(4096));
-             RemoteDeviceHost ignored = RemoteDeviceHost.builder(file, DeviceKinds.create("mailbox"))
+             RemoteDeviceHost _ = RemoteDeviceHost.builder(file, DeviceKinds.create("mailbox"))
                      .heartbeatPeriod(Duration.ofMillis(5)).start();
              RemoteDevice device = RemoteDevice.connect(path, "mailbox", Duration.ofSeconds(30), Duration.ofMillis(150))) {
             await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
@@ -233,12 +233,12 @@ class RemoteDeviceTest {
     @Test
     void aPidNowUsedByAProcessThatStartedAtAnotherTimeIsNotTheHost() throws IOException, InterruptedException {
         Path path = files.next("reused-pid");
-        try (SharedMemory ignored = handWritten(path, RemoteState.READY, SELF, 1_000)) {
+        try (SharedMemory _ = handWritten(path, RemoteState.READY, SELF, 1_000)) {
             assertThatThrownBy(() -> RemoteDevice.connect(path, "mailbox", Duration.ofSeconds(30)))
                     .isInstanceOf(RemoteDeviceDiedException.class).hasMessageContaining("its process " + SELF + " is gone");
         }
         Path unknown = files.next("no-pid");
-        try (SharedMemory ignored = handWritten(unknown, RemoteState.READY, 0, 0);
+        try (SharedMemory _ = handWritten(unknown, RemoteState.READY, 0, 0);
              RemoteDevice device = RemoteDevice.connect(unknown, "mailbox", Duration.ofSeconds(30))) {
             assertThat(device.isAlive()).isTrue();                   // pid 0: only the heartbeat can tell
         }
