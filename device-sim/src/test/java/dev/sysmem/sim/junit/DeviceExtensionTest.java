@@ -11,6 +11,7 @@ import dev.sysmem.sim.mailbox.MailboxDevice;
 import dev.sysmem.sim.mailbox.MailboxDriver;
 import dev.sysmem.sim.remote.TriggeredKind;
 import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -113,6 +114,25 @@ class DeviceExtensionTest {
         assertThat(reportEntries(results)).isEmpty();                    // nothing failed: no trace published
         assertThat(threadAlive("device-ext-mbox")).isFalse();
         assertThat(threadAlive("device-ext-doorbell")).isFalse();
+    }
+
+    @Fixture
+    @SimulatedDevice(value = "mailbox", name = "ext-outer")
+    static class NestedFixture {
+
+        @Nested
+        class Inner {
+            @Test
+            void getsTheEnclosingClasssDevice(MailboxDevice mailbox) {
+                assertThat(mailbox.name()).isEqualTo("ext-outer");
+            }
+        }
+    }
+
+    @Test
+    void aNestedClassRunsUnderItsEnclosingClasssDeclaration() {
+        run(NestedFixture.class).testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+        assertThat(threadAlive("device-ext-outer")).isFalse();
     }
 
     @Fixture
