@@ -80,14 +80,14 @@ class SharedMemoryTruncationTest {
 
     @Test
     void compiledByC1() throws Exception {
-        List<String> lines = probe(List.of("-XX:TieredStopAtLevel=1", "-Xbatch", "-XX:+PrintCompilation"), 3_000,
+        List<String> lines = probe(List.of("-XX:TieredStopAtLevel=1", "-Xbatch", "-XX:+PrintCompilation"), 100,
                 files.next("probe"));
         assertEveryFaultHitCompiledCode(lines);
     }
 
     @Test
     void compiledByC2() throws Exception {
-        List<String> lines = probe(List.of("-XX:-TieredCompilation", "-Xbatch", "-XX:+PrintCompilation"), 20_000,
+        List<String> lines = probe(List.of("-XX:-TieredCompilation", "-Xbatch", "-XX:+PrintCompilation"), 500,
                 files.next("probe"));
         assertEveryFaultHitCompiledCode(lines);
     }

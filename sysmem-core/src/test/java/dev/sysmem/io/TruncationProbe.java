@@ -13,8 +13,9 @@ import java.util.function.ToLongBiFunction;
 /**
  * The child JVM of {@link SharedMemoryTruncationTest}: for every access {@link SysMem} makes
  * (each width and mode, both byte orders, reads, writes and atomics) it maps a fresh file, runs
- * the access {@code WARM} times so the JIT compiles it (when the JVM's flags let it), truncates
- * the file, and runs the access once more. It prints {@code FAULTING <case>} just before that
+ * the access a few times, truncates the file, and runs the access once more. Before that, every
+ * access runs {@code WARM} rounds on a scratch file so that the JIT, when the JVM's flags let it,
+ * compiles them all once with a profile that covers every case. It prints {@code FAULTING <case>} just before that
  * access and {@code RESULT <case> <outcome>} after it, then {@code ALIVE} at the end: the JVM
  * survived every fault. An outcome is {@code MemoryFault} when the exception was a MemoryFault
  * wrapping an InternalError with a message naming the region, offset and width, and the name of
@@ -27,6 +28,7 @@ final class TruncationProbe {
 
     private static final long SIZE = 8192;
     private static final long OFFSET = 0x1010;
+    private static final int NEVER = 0x5a5a_5a5a;
 
     private record Case(String name, ToLongBiFunction<SysMem, Long> access) {
     }
@@ -37,11 +39,22 @@ final class TruncationProbe {
     public static void main(String[] args) throws IOException {
         int warm = Integer.parseInt(args[0]);
         Path path = Path.of(args[1]);
-        for (Case c : cases()) {
+        List<Case> cases = cases();
+        long sink = 0;
+        try (SharedMemory scratch = SharedMemory.create(path, SIZE)) {
+            SysMem io = scratch.io("probe");
+            for (int i = 0; i < warm; i++) {
+                for (Case c : cases) {
+                    sink += c.access().applyAsLong(io, OFFSET);
+                }
+            }
+        } finally {
+            Files.deleteIfExists(path);
+        }
+        for (Case c : cases) {
             try (SharedMemory shm = SharedMemory.create(path, SIZE)) {
                 SysMem io = shm.io("probe");
-                long sink = 0;
-                for (int i = 0; i < warm; i++) {
+                for (int i = 0; i < 10; i++) {
                     sink += c.access().applyAsLong(io, OFFSET);
                 }
                 try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
@@ -89,8 +102,10 @@ final class TruncationProbe {
                     }));
                 }
             }
-            all.add(new Case("cas32-" + o, (io, off) -> io.withOrder(order).compareAndSet32(off, 0, 0) ? 1 : 0));
-            all.add(new Case("cas64-" + o, (io, off) -> io.withOrder(order).compareAndSet64(off, 0, 0) ? 1 : 0));
+            // Compared with a value memory never holds: an outcome that changed between warm-up and
+            // fault would make the JIT throw its code away just before the fault.
+            all.add(new Case("cas32-" + o, (io, off) -> io.withOrder(order).compareAndSet32(off, NEVER, 0) ? 1 : 0));
+            all.add(new Case("cas64-" + o, (io, off) -> io.withOrder(order).compareAndSet64(off, NEVER, 0) ? 1 : 0));
             all.add(new Case("cae32-" + o, (io, off) -> io.withOrder(order).compareAndExchange32(off, 0, 0)));
             all.add(new Case("cae64-" + o, (io, off) -> io.withOrder(order).compareAndExchange64(off, 0, 0)));
             all.add(new Case("add32-" + o, (io, off) -> io.withOrder(order).getAndAdd32(off, 1)));
