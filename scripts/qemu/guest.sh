@@ -13,7 +13,7 @@
 # Leave the guest's shell (or press Ctrl-A X) to stop QEMU.
 set -euo pipefail
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 die() { echo "guest.sh: $*" >&2; exit 1; }
 
 shm= socket= vectors=1 run=shell append=
@@ -29,18 +29,9 @@ while [ $# -gt 0 ]; do
         *) die "unknown option $1 (see --help)" ;;
     esac
 done
-if [ -n "$shm" ] && [ -n "$socket" ] || [ -z "$shm" ] && [ -z "$socket" ]; then
+if { [ -n "$shm" ] && [ -n "$socket" ]; } || { [ -z "$shm" ] && [ -z "$socket" ]; }; then
     die "give exactly one of --shm FILE and --socket PATH (see --help)"
 fi
-
-cache=${SYSMEM_QEMU_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sysmem-qemu}
-properties="$cache/guest.properties"
-[ -r "$properties" ] || die "$properties is missing: run scripts/qemu/setup.sh first"
-prop() { sed -n "s/^$1=//p" "$properties"; }
-qemu=$(prop qemu) kernel=$(prop kernel) initramfs=$(prop initramfs)
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-[ "$(sha256sum "$here/guest-init.sh" | cut -d' ' -f1)" = "$(prop init.sha256)" ] \
-    || die "guest-init.sh changed since the initramfs was built: run scripts/qemu/setup.sh again"
 
 if [ -n "$shm" ]; then
     [ -f "$shm" ] || die "$shm does not exist (QEMU would create a file the host does not map)"
@@ -55,6 +46,15 @@ else
     device=(-chardev "socket,path=$(realpath "$socket"),id=ivshmem"
             -device "ivshmem-doorbell,chardev=ivshmem,vectors=$vectors")
 fi
+
+cache=${SYSMEM_QEMU_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sysmem-qemu}
+properties="$cache/guest.properties"
+[ -r "$properties" ] || die "$properties is missing: run scripts/qemu/setup.sh first"
+prop() { sed -n "s/^$1=//p" "$properties"; }
+qemu=$(prop qemu) kernel=$(prop kernel) initramfs=$(prop initramfs)
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+[ "$(sha256sum "$here/guest-init.sh" | cut -d' ' -f1)" = "$(prop init.sha256)" ] \
+    || die "guest-init.sh changed since the initramfs was built: run scripts/qemu/setup.sh again"
 
 exec "$qemu" -nographic -no-reboot -nic none -m 256M \
     -kernel "$kernel" -initrd "$initramfs" \
