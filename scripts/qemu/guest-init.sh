@@ -147,7 +147,8 @@ run_doorbell() {
 # ---- shell --------------------------------------------------------------------------------------
 run_shell() {
     say "BAR2 (shared memory) is at $BAR2; try: devmem $BAR2 32"
-    say "registers (BAR0) at $BAR0: IVPosition = devmem $(hex $((BAR0 + 8))) 32"
+    say "registers (BAR0) at $BAR0: IVPosition (this guest's peer ID) = $(reg 8)"
+    say "ring vector V of peer P: devmem $(hex $((BAR0 + 12))) 32 \$(( P << 16 | V ))"
     say "leave the shell to power off"
     setsid cttyhack sh
 }
