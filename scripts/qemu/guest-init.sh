@@ -6,6 +6,7 @@
 #   sysmem.run=widths    host <-> guest values at 8/16/32/64 bits (ivshmem-plain)
 #   sysmem.run=doorbell  IVPosition, Doorbell writes to a host peer, MSI-X from the host (ivshmem-doorbell)
 #   sysmem.run=mailbox   drive sysmem.commands=N mailbox commands against the host's device
+#                        (sysmem.peer=P: also ring peer P's vector 0 after each, with ivshmem-doorbell)
 #   sysmem.run=shell     print the BAR addresses and open a shell on the console (the default)
 # sysmem.timeout=S bounds every wait (seconds, default 60). The guest powers off when done; its last
 # console line is "sysmem-guest: EXIT 0" on success. Offsets below are into BAR2, the shared memory;
@@ -144,6 +145,66 @@ run_doorbell() {
     say "PASS doorbell"
 }
 
+# ---- mailbox ------------------------------------------------------------------------------------
+# The mailbox register block (dev.sysmem.sim.mailbox.MailboxLayout) is at BAR2+0:
+#   0x00 MAGIC 0x584f424d, 0x08 DEVICE_STATE (1 ready), 0x10 COMMAND, 0x18 ARG0 (u64), 0x20 ARG1 (u64),
+#   0x28 RESULT (u64), 0x30 STATUS, 0x38 DOORBELL, 0x3c COMPLETED, 0x100.. DATA.
+# Commands: 1 ECHO (RESULT = ARG0), 2 ADD (ARG0 + ARG1), 3 CRC32 (of ARG1 bytes at offset ARG0).
+# With sysmem.peer=P (ivshmem-doorbell) the guest also rings vector 0 of peer P after each request.
+# The test's own words are at BAR2+0x10000 (outside the mailbox):
+#   +0x00 u32 guest state: 1 started, 2 done      +0x04 u32 commands completed with the expected result
+#   +0x08 u64 the CRC32 result                    +0x100 + 8*(i-1) u64: RESULT of command i
+MB_CTL=0x10000
+mailbox_request() { # COMMAND ARG0 ARG1 -> sets STATUS and RESULT
+    wr 0x10 32 "$1"
+    wr 0x18 64 "$(hex "$2")"
+    wr 0x20 32 "$(hex $(( $3 & 0xffffffff )))"          # ARG1 as two 32-bit halves, low first
+    wr 0x24 32 "$(hex $(( ($3 >> 32) & 0xffffffff )))"
+    seq=$(( ($(rd 0x38 32) + 1) & 0xffffffff ))
+    wr 0x38 32 "$(hex "$seq")"                          # x86 keeps stores in order: the doorbell is last
+    [ -n "$PEER" ] && reg 12 "$(hex $(( PEER << 16 )))"
+    wait_for 0x3c 32 "$seq" "completion of request $seq"
+    STATUS=$(( $(rd 0x30 32) ))
+    RESULT=$(rd 0x28 64)
+}
+
+run_mailbox() {
+    count=$(param commands 10)
+    PEER=$(param peer "")
+    wr $MB_CTL 32 1
+    wait_for 0x00 32 0x584f424d "the mailbox device (MAGIC)"
+    wait_for 0x08 32 1 "the mailbox device to be ready"
+    good=0 i=1
+    while [ "$i" -le "$count" ]; do
+        a0=$(( (i << 40) | (i * 12345) ))
+        a1=$(( -(i * 1000003) ))
+        if [ $(( i % 3 )) -eq 0 ]; then cmd=1 want=$a0; else cmd=2 want=$(( a0 + a1 )); fi
+        mailbox_request "$cmd" "$a0" "$a1"
+        wr $((MB_CTL + 0x100 + 8 * (i - 1))) 64 "$RESULT"
+        if [ "$STATUS" -eq 0 ] && [ $(( RESULT == want )) -eq 1 ]; then
+            good=$((good + 1))
+        else
+            say "command $i ($cmd $(hex "$a0") $(hex "$a1")): status $STATUS result $RESULT, expected $(hex "$want")"
+        fi
+        i=$((i + 1))
+    done
+    # 32 bytes of DATA, (k * 37 + 11) & 0xff, the first half in 16-bit stores, the rest in 8-bit ones.
+    k=0
+    while [ $k -lt 16 ]; do
+        wr $((0x100 + k)) 16 "$(hex $(( ((k * 37 + 11) & 0xff) | ((((k + 1) * 37 + 11) & 0xff) << 8) )))"
+        k=$((k + 2))
+    done
+    while [ $k -lt 32 ]; do wr $((0x100 + k)) 8 "$(hex $(( (k * 37 + 11) & 0xff )))"; k=$((k + 1)); done
+    mailbox_request 3 0x100 32
+    [ "$STATUS" -eq 0 ] || fail "CRC32 returned status $STATUS"
+    wr $((MB_CTL + 8)) 64 "$RESULT"
+    wr $((MB_CTL + 4)) 32 "$good"
+    wr $MB_CTL 32 2
+    say "mailbox: $good of $count commands as expected, CRC32 $RESULT"
+    [ "$good" -eq "$count" ] || fail "mailbox: only $good of $count commands gave the expected result"
+    say "PASS mailbox"
+}
+
 # ---- shell --------------------------------------------------------------------------------------
 run_shell() {
     say "BAR2 (shared memory) is at $BAR2; try: devmem $BAR2 32"
@@ -156,6 +217,7 @@ run_shell() {
 case "$RUN" in
     widths) run_widths ;;
     doorbell) run_doorbell ;;
+    mailbox) run_mailbox ;;
     shell) run_shell ;;
     *) fail "unknown sysmem.run=$RUN" ;;
 esac

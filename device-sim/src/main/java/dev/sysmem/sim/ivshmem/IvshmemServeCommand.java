@@ -1,6 +1,10 @@
 package dev.sysmem.sim.ivshmem;
 
 import dev.sysmem.io.SharedMemory;
+import dev.sysmem.sim.DeviceFailureException;
+import dev.sysmem.sim.DeviceRunner;
+import dev.sysmem.sim.mailbox.MailboxDevice;
+import dev.sysmem.sim.mailbox.MailboxLayout;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,8 +23,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code serve}: creates a shared-memory file, serves it as an ivshmem server for QEMU's
- * {@code ivshmem-doorbell} device, and hosts a simulated device behind it as a peer, until
- * interrupted or for {@code --duration}.
+ * {@code ivshmem-doorbell} device, and hosts a simulated device behind it as a peer (the mailbox,
+ * {@link MailboxLayout}, by default), until interrupted or for {@code --duration}. A device that
+ * fails stops the command with exit code 1 and its failure.
  *
  * <p>It runs by itself ({@link #main}) and is meant to be registered as a subcommand of the
  * device-sim command line. Bad input (a size that is not a power of two, an existing file, a socket
@@ -38,6 +43,9 @@ import java.util.concurrent.TimeUnit;
                 + "and host a simulated device behind it as a peer.",
                 "Runs until interrupted (Ctrl-C) or for --duration."})
 public final class IvshmemServeCommand implements Callable<Integer> {
+
+    /** How often the command checks that its device has not failed. */
+    private static final Duration HEALTH_CHECK = Duration.ofMillis(500);
 
     @Spec
     CommandSpec spec;
@@ -57,6 +65,11 @@ public final class IvshmemServeCommand implements Callable<Integer> {
     @Option(names = "--vectors", defaultValue = "1", paramLabel = "N",
             description = "Interrupt vectors per peer, 1..64; QEMU's vectors= must match (default: ${DEFAULT-VALUE}).")
     int vectors;
+
+    @Option(names = "--device", defaultValue = "mailbox", paramLabel = "DEVICE",
+            description = "Device behind the server: mailbox (dev.sysmem.sim.mailbox, register block at offset 0, "
+                    + "woken by vector 0, interrupting guests on vector 0) or none (default: ${DEFAULT-VALUE}).")
+    String device;
 
     @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Stop after this long, e.g. 30s, 5m, PT1H (default: until interrupted).")
@@ -78,6 +91,13 @@ public final class IvshmemServeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--vectors must be 1.." + IvshmemServer.MAX_VECTORS + ", was " + vectors);
         }
+        if (!device.equals("mailbox") && !device.equals("none")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--device must be mailbox or none, was '" + device + "'");
+        }
+        if (device.equals("mailbox") && size < MailboxLayout.MIN_REGION_SIZE) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "the mailbox needs at least " + MailboxLayout.MIN_REGION_SIZE + " bytes; --size is " + size);
+        }
         SharedMemory memory;
         try {
             memory = SharedMemory.create(shm, size);
@@ -96,21 +116,36 @@ public final class IvshmemServeCommand implements Callable<Integer> {
             }
         }, "serve-stop");
         try (memory; IvshmemServer server = IvshmemServer.start(socket, memory, vectors);
-             IvshmemPeer device = server.addPeer()) {
+             IvshmemPeer peer = server.addPeer();
+             DeviceRunner runner = new DeviceRunner()) {
             Runtime.getRuntime().addShutdownHook(hook);
             out.printf("ivshmem server on %s: %d bytes of %s, %d vector(s) per peer%n", socket, size, shm, vectors);
-            out.printf("device peer %d: a guest rings its vector v with Doorbell = 0x%08x | v%n", device.id(),
-                    Ivshmem.doorbell(device.id(), 0));
-            out.printf("QEMU options: %s%n", String.join(" ", Ivshmem.doorbellOptions(socket, vectors, "ivshmem")));
-            out.printf("test guest:   scripts/qemu/guest.sh --socket %s --vectors %d%n", socket, vectors);
-            out.flush();
-            if (duration == null) {
-                stop.await();
-            } else {
-                stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+            out.printf("device peer %d: a guest rings its vector v with Doorbell = 0x%08x | v%n", peer.id(),
+                    Ivshmem.doorbell(peer.id(), 0));
+            String guestMode = "";
+            MailboxDevice mailbox = null;
+            if (device.equals("mailbox")) {
+                mailbox = MailboxDevice.builder("mailbox", memory.io("ivshmem")).doorbell().build();
+                runner.start(mailbox).start(IvshmemLink.between(peer, 0, mailbox.doorbell().orElseThrow())
+                        .interruptingOn(mailbox.completion(), 0));
+                out.printf("mailbox device: register block at BAR2 offset 0 (see MailboxLayout), woken by vector 0 of peer %d%n",
+                        peer.id());
+                guestMode = " --run mailbox --append 'sysmem.peer=" + peer.id() + " sysmem.commands=10'";
             }
-            out.println("stopping");
+            out.printf("QEMU options: %s%n", String.join(" ", Ivshmem.doorbellOptions(socket, vectors, "ivshmem")));
+            out.printf("test guest:   scripts/qemu/guest.sh --socket %s --vectors %d%s%n", socket, vectors, guestMode);
             out.flush();
+            long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+            while (!stop.await(Math.min(HEALTH_CHECK.toNanos(), Math.max(0, deadline - System.nanoTime())), TimeUnit.NANOSECONDS)
+                    && deadline - System.nanoTime() > 0) {
+                runner.checkHealthy();
+            }
+            runner.checkHealthy();
+            out.println(mailbox == null ? "stopping" : "stopping; the mailbox served " + mailbox.served() + " request(s)");
+            out.flush();
+        } catch (DeviceFailureException e) {
+            err.println("serve: " + e.getMessage());
+            return 1;
         } catch (IllegalArgumentException | FileAlreadyExistsException e) {
             err.println("serve: " + e.getMessage());
             return 1;

@@ -1,5 +1,8 @@
 package dev.sysmem.sim.ivshmem;
 
+import dev.sysmem.io.AccessMode;
+import dev.sysmem.io.SysMem;
+import dev.sysmem.sim.mailbox.MailboxLayout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -38,11 +41,23 @@ class IvshmemServeCommandTest {
             assertThat(guest.memory().size()).isEqualTo(64 * 1024);
             assertThat(guest.peerIds()).containsExactly(0);
             assertThat(guest.id()).isEqualTo(1);
+            // Drive the mailbox as a guest would: request in the block, DOORBELL, then ring vector 0 of peer 0.
+            SysMem mailbox = guest.memory();
+            await().atMost(Duration.ofSeconds(10)).until(() -> mailbox.read32(MailboxLayout.DEVICE_STATE.offset()) == MailboxLayout.STATE_READY);
+            mailbox.write32(MailboxLayout.COMMAND.offset(), MailboxLayout.CMD_ADD);
+            mailbox.write64(MailboxLayout.ARG0.offset(), 40);
+            mailbox.write64(MailboxLayout.ARG1.offset(), 2);
+            mailbox.withMode(AccessMode.ACQUIRE_RELEASE).write32(MailboxLayout.DOORBELL.offset(), 1);
+            assertThat(guest.ring(0, 0)).isTrue();
+            assertThat(guest.await(Duration.ofSeconds(10))).as("the completion interrupt, vector 0").isEqualTo(1);
+            assertThat(mailbox.withMode(AccessMode.ACQUIRE_RELEASE).read32(MailboxLayout.COMPLETED.offset())).isEqualTo(1);
+            assertThat(mailbox.read64(MailboxLayout.RESULT.offset())).isEqualTo(42);
         }
         assertThat(exit.get(10, TimeUnit.SECONDS)).as(err.toString()).isZero();
         assertThat(out.toString())
                 .contains("65536 bytes of " + shm)
                 .contains("device peer 0")
+                .contains("the mailbox served 1 request(s)")
                 .contains("-device ivshmem-doorbell,chardev=ivshmem,vectors=2");
         assertThat(socket).doesNotExist();
         assertThat(shm).doesNotExist();
@@ -65,6 +80,15 @@ class IvshmemServeCommandTest {
         assertThat(exit).isEqualTo(1);
         assertThat(err.toString()).contains("already exists");
         assertThat(shm).hasContent("precious");
+    }
+
+    @Test
+    void the_mailbox_needs_a_page_and_unknown_devices_are_refused() {
+        assertThat(command().execute("--socket", "s", "--shm", dir.resolve("a").toString(), "--size", "1K")).isEqualTo(2);
+        assertThat(err.toString()).contains("the mailbox needs at least 4096 bytes");
+        assertThat(command().execute("--socket", "s", "--shm", dir.resolve("a").toString(), "--device", "edu")).isEqualTo(2);
+        assertThat(err.toString()).contains("--device must be mailbox or none");
+        assertThat(dir.resolve("a")).doesNotExist();
     }
 
     @Test
