@@ -207,11 +207,11 @@ run_mailbox() {
 
 # ---- shell --------------------------------------------------------------------------------------
 run_shell() {
-    say "BAR2 (shared memory) is at $BAR2; try: devmem $BAR2 32"
-    say "registers (BAR0) at $BAR0: IVPosition (this guest's peer ID) = $(reg 8)"
-    say "ring vector V of peer P: devmem $(hex $((BAR0 + 12))) 32 \$(( P << 16 | V ))"
+    say "B=$BAR2: BAR2, the shared memory; try: devmem \$B 32"
+    say "R=$BAR0: BAR0, the registers; IVPosition (this guest's peer ID) = $(reg 8)"
+    say "ring vector V of peer P: devmem \$((R + 12)) 32 \$(( P << 16 | V ))"
     say "leave the shell to power off"
-    setsid cttyhack sh
+    B=$BAR2 R=$BAR0 setsid cttyhack sh
 }
 
 case "$RUN" in
