@@ -5,7 +5,7 @@ import dev.sysmem.io.SysMem;
 import dev.sysmem.sim.DeviceRunner;
 import dev.sysmem.sim.mailbox.MailboxDevice;
 import dev.sysmem.sim.mailbox.MailboxLayout;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,13 +40,13 @@ class QemuGuestTest {
     private static final Duration GUEST_DEADLINE = Duration.ofSeconds(90);
     private static final String GUEST_TIMEOUT = "sysmem.timeout=80";
 
-    private static QemuGuest.Image image;
+    private QemuGuest.Image image;
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void findGuest() {
+    @BeforeEach
+    void findGuest() {
         image = QemuGuest.image();
     }
 
