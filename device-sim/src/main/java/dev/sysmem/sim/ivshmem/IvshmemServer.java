@@ -41,8 +41,8 @@ import java.util.concurrent.TimeoutException;
  *   <li>Bad configuration is refused before anything listens: memory that is anonymous or not a
  *       power of two in size (QEMU would abort), a vector count outside 1..{@value #MAX_VECTORS},
  *       a socket path that another server is listening on or that is not a socket.</li>
- *   <li>One thread ({@code ivshmem-server}) owns every socket and the membership. It never blocks
- *       on a client: sends do not wait, and a client that cannot take its messages, sends anything
+ *   <li>One thread ({@code ivshmem-server-<socket file name>}) owns every socket and the
+ *       membership. It never blocks on a client: sends do not wait, and a client that cannot take its messages, sends anything
  *       (clients only listen), hangs up or fails is disconnected alone; the server goes on.</li>
  *   <li>A peer that leaves is announced to every remaining client and its eventfds are closed; a
  *       late ring of it is reported as not delivered, never sent to a reused descriptor.</li>
@@ -103,7 +103,7 @@ public final class IvshmemServer implements AutoCloseable {
         this.listenFd = listenFd;
         this.memoryFd = memoryFd;
         this.wake = wake;
-        this.thread = Thread.ofPlatform().name("ivshmem-server").daemon().unstarted(this::serve);
+        this.thread = Thread.ofPlatform().name("ivshmem-server-" + socketPath.getFileName()).daemon().unstarted(this::serve);
     }
 
     /**

@@ -54,6 +54,7 @@ class IvshmemTest {
     void the_guest_script_refuses_such_a_file_too_without_starting_qemu() throws Exception {
         Path three = dir.resolve("three");
         try (SharedMemory shm = SharedMemory.create(three, 3 << 20)) {
+            assertThat(shm.size()).isEqualTo(3 << 20);
             Process script = new ProcessBuilder("bash", QemuGuest.scripts().resolve("guest.sh").toString(), "--shm", three.toString())
                     .redirectErrorStream(true).start();
             assertThat(script.waitFor(30, TimeUnit.SECONDS)).as("guest.sh returns at once").isTrue();

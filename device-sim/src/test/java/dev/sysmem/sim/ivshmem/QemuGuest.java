@@ -186,14 +186,18 @@ final class QemuGuest implements AutoCloseable {
 
     /** Kills QEMU (if it is still running) and waits until it is gone. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         process.destroyForcibly();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("QEMU (pid " + process.pid() + ") did not die within 10 s of SIGKILL");
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // SIGKILL is sent; the shutdown hook sends it again at exit
         } finally {
-            RUNNING.remove(process);
+            if (!process.isAlive()) {
+                RUNNING.remove(process);
+            }
         }
     }
 }
