@@ -5,9 +5,11 @@ import dev.sysmem.sim.AccessTrace;
 import dev.sysmem.sim.DeviceFailureException;
 import dev.sysmem.sim.DeviceStuckException;
 import dev.sysmem.sim.remote.DeviceKind;
+import dev.sysmem.sim.remote.DurationConverter;
 import dev.sysmem.sim.remote.RemoteDeviceHost;
 import dev.sysmem.sim.remote.RemoteLayout;
 import dev.sysmem.sim.remote.RemoteState;
+import dev.sysmem.sim.remote.SizeConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -106,6 +108,9 @@ final class RunKindCommand implements Callable<Integer> {
         if (trace < 0) {
             throw new ParameterException(spec.commandLine(), "--trace must not be negative, was " + trace);
         }
+        requirePositive("--duration", duration);
+        requirePositive("--heartbeat", heartbeat);
+        requirePositive("--stop-deadline", stopDeadline);
         if (keep && !create) {
             throw new ParameterException(spec.commandLine(), "--keep only applies to a file made with --create");
         }
@@ -117,6 +122,12 @@ final class RunKindCommand implements Callable<Integer> {
             return code;
         } finally {
             signal.finish(code);
+        }
+    }
+
+    private void requirePositive(String option, Duration value) {
+        if (value != null && value.isZero()) {
+            throw new ParameterException(spec.commandLine(), option + " must be positive, was 0");
         }
     }
 
@@ -159,7 +170,7 @@ final class RunKindCommand implements Callable<Integer> {
         }
     }
 
-    private int runDevice(SharedMemory memory, CountDownLatch wake, ShutdownSignal signal) {
+    private int runDevice(SharedMemory memory, CountDownLatch wake, ShutdownSignal signal) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         AccessTrace accessTrace = trace > 0 ? new AccessTrace(trace) : null;

@@ -1,5 +1,6 @@
 package dev.sysmem.sim.cli;
 
+import dev.sysmem.sim.ivshmem.IvshmemServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,7 +13,9 @@ import java.nio.file.FileSystemException;
 
 /**
  * The {@code sysmem-sim} command line: {@code list} shows the device kinds, {@code run <kind>}
- * runs one in the foreground over a shared file for a driver in another process or a QEMU guest.
+ * runs one in the foreground over a shared file for a driver in another process or a QEMU guest,
+ * {@code serve} is the ivshmem server for QEMU's {@code ivshmem-doorbell}
+ * ({@link IvshmemServeCommand}).
  *
  * <p>Exit codes follow picocli: 0 success, 1 the device failed or could not be started (a file that
  * exists with {@code --create}, a missing file without it), 2 a usage error (unknown command or
@@ -48,13 +51,14 @@ public final class SysmemSim implements Runnable {
         // The command table; a command of another package is registered here with one line.
         cli.addSubcommand("list", new ListCommand());
         cli.addSubcommand("run", RunCommand.create());
+        cli.addSubcommand("serve", new IvshmemServeCommand());
         cli.setExecutionExceptionHandler(SysmemSim::report);
         return cli;
     }
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: list or run");
+        throw new ParameterException(spec.commandLine(), "Missing command: list, run or serve");
     }
 
     /** Prints what went wrong as one line (with the stack trace only for unexpected errors); exit code 1. */

@@ -174,7 +174,7 @@ public final class DeviceExtension implements BeforeEachCallback, AfterEachCallb
             AccessTrace trace = declared.trace() == 0 ? null : new AccessTrace(declared.trace());
             SharedMemory memory = SharedMemory.anonymous(size);
             try {
-                DeviceKind.Model model = kind.build(name, memory.io(name), Optional.ofNullable(trace));
+                DeviceKind.Model model = kind.build(new DeviceKind.Setup(name, memory, 0, size, Optional.ofNullable(trace)));
                 DeviceRunner runner = new DeviceRunner(Duration.ofMillis(declared.stopDeadlineMillis()));
                 runner.start(model.device());
                 return new StartedDevice(name, memory, model, trace, runner);

@@ -1,5 +1,6 @@
 package dev.sysmem.sim.remote;
 
+import dev.sysmem.io.SharedMemory;
 import dev.sysmem.io.SysMem;
 import dev.sysmem.sim.AccessTrace;
 import dev.sysmem.sim.Device;
@@ -21,13 +22,14 @@ import java.util.function.Supplier;
  * used for one device: {@link DeviceKinds} hands out fresh ones.
  *
  * <p><b>Contract.</b> {@link #build} only constructs: the device does not run until a
- * {@link dev.sysmem.sim.DeviceRunner} starts it, and it touches nothing but {@code region}.
+ * {@link dev.sysmem.sim.DeviceRunner} starts it, and it touches nothing but its region (and, to
+ * simulate removal, may close its memory).
  * {@link Model#ready()} turns true once the device serves (and stays true while it runs); the
  * host publishes READY then.
  *
  * <pre>{@code
  * DeviceKind kind = DeviceKinds.create("mailbox");
- * DeviceKind.Model model = kind.build("mbox", shm.io("mbox"), Optional.empty());
+ * DeviceKind.Model model = kind.build(new DeviceKind.Setup("mbox", shm, 0, shm.size(), Optional.empty()));
  * try (DeviceRunner runner = new DeviceRunner().start(model.device())) { ... }
  * }</pre>
  */
@@ -48,13 +50,42 @@ public interface DeviceKind {
     }
 
     /**
-     * A device named {@code deviceName} over {@code region} (offset 0 is the device's first byte),
-     * recording its accesses into {@code trace} if one is given, configured by this instance's
-     * options.
+     * A device over the region {@code setup} describes, named and traced as it says, configured by
+     * this instance's options.
      *
      * @throws IllegalArgumentException if the region does not suit the device (too small, read-only, ...)
      */
-    Model build(String deviceName, SysMem region, Optional<AccessTrace> trace);
+    Model build(Setup setup);
+
+    /**
+     * Where and how a device is built: its name, the memory it lives in (which the device may close,
+     * as a surprise removal does), the part of that memory that is its region, and the trace to
+     * record into, if any. A host gives the device a mapping of its own, so that closing it takes
+     * nothing else away.
+     *
+     * @param deviceName   the device's name
+     * @param memory       the memory holding the region
+     * @param regionOffset where the region starts in {@code memory}
+     * @param regionSize   the region's size in bytes
+     * @param trace        where the device records its accesses, if anywhere
+     */
+    record Setup(String deviceName, SharedMemory memory, long regionOffset, long regionSize,
+                 Optional<AccessTrace> trace) {
+        public Setup {
+            Objects.requireNonNull(deviceName, "deviceName");
+            Objects.requireNonNull(memory, "memory");
+            Objects.requireNonNull(trace, "trace");
+            if (regionOffset < 0 || regionSize <= 0 || regionOffset > memory.size() - regionSize) {
+                throw new IndexOutOfBoundsException("device '" + deviceName + "': a region of " + regionSize
+                        + " bytes at offset " + regionOffset + " does not fit its " + memory.size() + "-byte memory");
+            }
+        }
+
+        /** The region as an {@link dev.sysmem.io.AccessMode#OPAQUE} view named after the device. */
+        public SysMem region() {
+            return memory.io(deviceName).slice(regionOffset, regionSize).withName(deviceName);
+        }
+    }
 
     /**
      * A built device and what a host shows about it.

@@ -15,7 +15,8 @@ public final class DeviceKinds {
 
     /** Every kind, in the order {@code list} shows them. */
     private static final List<Supplier<DeviceKind>> TABLE = List.of(
-            MailboxKind::new
+            MailboxKind::new,
+            ChaosKind::new
     );
 
     private DeviceKinds() {

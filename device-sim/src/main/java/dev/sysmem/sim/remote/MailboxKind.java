@@ -2,12 +2,10 @@ package dev.sysmem.sim.remote;
 
 import dev.sysmem.io.AccessMode;
 import dev.sysmem.io.SysMem;
-import dev.sysmem.sim.AccessTrace;
 import dev.sysmem.sim.mailbox.MailboxDevice;
 import dev.sysmem.sim.mailbox.MailboxLayout;
 import picocli.CommandLine.Option;
 
-import java.util.Optional;
 
 /**
  * The {@code mailbox} kind: a {@link MailboxDevice} over the region, at its offset 0. Ready once
@@ -36,12 +34,13 @@ public final class MailboxKind implements DeviceKind {
     }
 
     @Override
-    public Model build(String deviceName, SysMem region, Optional<AccessTrace> trace) {
-        MailboxDevice.Builder builder = MailboxDevice.builder(deviceName, region);
+    public Model build(Setup setup) {
+        SysMem region = setup.region();
+        MailboxDevice.Builder builder = MailboxDevice.builder(setup.deviceName(), region);
         if (doorbell) {
             builder.doorbell();
         }
-        trace.ifPresent(builder::trace);
+        setup.trace().ifPresent(builder::trace);
         MailboxDevice device = builder.build();
         SysMem state = region.withMode(AccessMode.ACQUIRE_RELEASE);
         return new Model(device,

@@ -9,6 +9,7 @@ import dev.sysmem.sim.DeviceFailureException;
 import dev.sysmem.sim.DeviceRunner;
 import dev.sysmem.sim.DeviceStuckException;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -33,6 +34,9 @@ import java.util.concurrent.CompletableFuture;
  *       {@link #close()} as the runner's {@link DeviceFailureException}.</li>
  *   <li>The heartbeat stops when the device ends, fails or is stopped, so a driver never takes a
  *       dead device for a live one because its host process is still up.</li>
+ *   <li>A file-backed device gets a mapping of its own, as it would in a process of its own: a
+ *       device that closes its memory (a surprise removal) ends, and the header, on the host's
+ *       mapping, still says so.</li>
  * </ul>
  *
  * <pre>{@code
@@ -55,6 +59,9 @@ public final class RemoteDeviceHost implements AutoCloseable {
     private final DeviceKind.Model model;
     private final Optional<AccessTrace> trace;
     private final RemoteHeader header;
+    /** The device's own mapping of the file, so that a device that closes it (removal) leaves the header alone. */
+    private final SharedMemory deviceMemory;
+    private final boolean ownMapping;
     private final Duration heartbeatPeriod;
     private final DeviceRunner runner;
     private final CompletableFuture<RemoteState> ended = new CompletableFuture<>();
@@ -62,15 +69,18 @@ public final class RemoteDeviceHost implements AutoCloseable {
     private volatile long beats;
     private boolean closed;
 
-    private RemoteDeviceHost(Builder b) {
+    private RemoteDeviceHost(Builder b, SharedMemory deviceMemory) {
         this.kind = b.kind.name();
         this.deviceName = b.deviceName;
         this.trace = Optional.ofNullable(b.trace);
         this.heartbeatPeriod = b.heartbeatPeriod;
-        SysMem file = b.file.io(b.file.path().map(Object::toString).orElse("anonymous"));
-        this.header = new RemoteHeader(file);
-        this.region = file.slice(RemoteLayout.HEADER_SIZE, file.size() - RemoteLayout.HEADER_SIZE).withName(deviceName);
-        this.model = b.kind.build(deviceName, region, trace);
+        this.header = new RemoteHeader(b.file.io(b.file.path().map(Object::toString).orElse("anonymous")));
+        this.deviceMemory = deviceMemory;
+        this.ownMapping = deviceMemory != b.file;
+        DeviceKind.Setup setup = new DeviceKind.Setup(deviceName, deviceMemory, RemoteLayout.HEADER_SIZE,
+                deviceMemory.size() - RemoteLayout.HEADER_SIZE, trace);
+        this.region = setup.region();
+        this.model = b.kind.build(setup);
         this.runner = new DeviceRunner(b.stopDeadline);
     }
 
@@ -171,6 +181,11 @@ public final class RemoteDeviceHost implements AutoCloseable {
             runner.stop();
         } catch (DeviceFailureException | DeviceStuckException e) {
             problem = e;
+        } finally {
+            // A stuck device thread that still touches it gets IllegalStateException, nothing worse.
+            if (ownMapping) {
+                deviceMemory.close();
+            }
         }
         try {
             if (problem != null) {
@@ -321,12 +336,22 @@ public final class RemoteDeviceHost implements AutoCloseable {
         }
 
         /**
-         * Writes the header and starts the device and the heartbeat.
+         * Maps the file once more for the device, writes the header, and starts the device and the
+         * heartbeat.
          *
          * @throws IllegalArgumentException if the kind refuses the region
+         * @throws IOException if the file cannot be mapped again
          */
-        public RemoteDeviceHost start() {
-            return new RemoteDeviceHost(this).start();
+        public RemoteDeviceHost start() throws IOException {
+            SharedMemory deviceMemory = file.path().isPresent() ? SharedMemory.open(file.path().get(), file.size()) : file;
+            try {
+                return new RemoteDeviceHost(this, deviceMemory).start();
+            } catch (RuntimeException e) {
+                if (deviceMemory != file) {
+                    deviceMemory.close();
+                }
+                throw e;
+            }
         }
     }
 }

@@ -48,7 +48,8 @@ class SysmemSimTest {
         Run run = execute("list");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out().lines().toList()).hasSize(DeviceKinds.names().size())
-                .anySatisfy(line -> assertThat(line).startsWith("mailbox  command mailbox in shared memory"));
+                .anySatisfy(line -> assertThat(line).startsWith("mailbox  command mailbox in shared memory"))
+                .anySatisfy(line -> assertThat(line).startsWith("chaos    random writes"));
         assertThat(run.err()).isEmpty();
     }
 
@@ -56,24 +57,29 @@ class SysmemSimTest {
     void helpListsTheCommandsAndEachKindsOwnOptions() {
         Run top = execute("--help");
         assertThat(top.exitCode()).isZero();
-        assertThat(top.out()).contains("Usage: sysmem-sim", "list", "run");
+        assertThat(top.out()).contains("Usage: sysmem-sim", "list", "run", "serve");
         Run kind = execute("run", "mailbox", "--help");
         assertThat(kind.exitCode()).isZero();
         assertThat(kind.out()).contains("Usage: sysmem-sim run mailbox", "--file=FILE", "--create", "--duration",
                 "--[no-]status", "--trace=N", "--doorbell");
+        Run chaos = execute("run", "chaos", "--help");
+        assertThat(chaos.exitCode()).isZero();
+        assertThat(chaos.out()).contains("Usage: sysmem-sim run chaos", "--file=FILE", "--seed=N", "--widths=W",
+                "--offsets=FROM:TO", "--stuck-ones=MASK", "--tearing=GAP", "--remove-after=N").doesNotContain("--doorbell");
     }
 
     @ParameterizedTest(name = "sysmem-sim {0}")
     @CsvSource(delimiter = '|', value = {
-            "''                                                   | Missing command: list or run",
+            "''                                                   | Missing command: list, run or serve",
             "frobnicate                                           | Unmatched argument at index 0: 'frobnicate'",
-            "run                                                  | Missing device kind: run KIND, one of [mailbox]",
+            "run                                                  | Missing device kind: run KIND, one of [mailbox, chaos]",
             "run nosuch --file /dev/shm/x                         | Unmatched arguments from index 1: 'nosuch'",
             "run mailbox                                          | Missing required option: '--file=FILE'",
             "run mailbox --file F --size 12Q                      | '12Q' is not a size",
             "run mailbox --file F --size 0                        | '0' is not a positive size",
             "run mailbox --file F --duration soon                 | 'soon' is not a duration",
-            "run mailbox --file F --duration 0s                   | '0s': the duration must be positive",
+            "run mailbox --file F --duration 0s                   | --duration must be positive, was 0",
+            "run mailbox --file F --heartbeat -1s                | '-1s' is not a duration",
             "run mailbox --file F --doorbel                       | Unknown option: '--doorbel'",
             "run mailbox --file F --keep                          | --keep only applies to a file made with --create",
             "run mailbox --file F --trace -1                      | --trace must not be negative, was -1",

@@ -267,7 +267,7 @@ class DeviceExtensionTest {
         EngineExecutionResults results = run(BadDeclarationFixture.class);
         results.testEvents().assertStatistics(stats -> stats.started(6).failed(6));
         assertThat(failureOf(results, "unknownKind")).isInstanceOf(ExtensionConfigurationException.class)
-                .hasMessage("@SimulatedDevice: no device kind 'nosuch'; the kinds are [mailbox]");
+                .hasMessage("@SimulatedDevice: no device kind 'nosuch'; the kinds are [mailbox, chaos]");
         assertThat(failureOf(results, "unknownOption")).isInstanceOf(ExtensionConfigurationException.class)
                 .hasMessageContaining("@SimulatedDevice 'mailbox': options [--nope]: Unknown option: '--nope'");
         assertThat(failureOf(results, "regionTooSmall")).isInstanceOf(ExtensionConfigurationException.class)

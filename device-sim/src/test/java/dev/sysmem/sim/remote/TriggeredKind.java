@@ -2,12 +2,10 @@ package dev.sysmem.sim.remote;
 
 import dev.sysmem.io.Io;
 import dev.sysmem.io.SysMem;
-import dev.sysmem.sim.AccessTrace;
 import dev.sysmem.sim.Device;
 import dev.sysmem.sim.DeviceContext;
 
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -42,8 +40,10 @@ public final class TriggeredKind implements DeviceKind {
     }
 
     @Override
-    public Model build(String deviceName, SysMem region, Optional<AccessTrace> trace) {
-        TriggeredDevice device = new TriggeredDevice(deviceName, region, trace.<Io>map(t -> t.wrap(region)).orElse(region));
+    public Model build(Setup setup) {
+        SysMem region = setup.region();
+        TriggeredDevice device = new TriggeredDevice(setup.deviceName(), region,
+                setup.trace().<Io>map(t -> t.wrap(region)).orElse(region));
         return new Model(device, () -> true, () -> "waiting for a command");
     }
 

@@ -1,12 +1,16 @@
-package dev.sysmem.sim.cli;
+package dev.sysmem.sim.remote;
 
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 import java.util.Locale;
 
-/** Parses a size in bytes: {@code 8192}, or with a binary suffix {@code 8K}, {@code 1M}, {@code 2G}. */
-final class SizeConverter implements ITypeConverter<Long> {
+/**
+ * A picocli converter for sizes in bytes, for the command line and for kinds' options: {@code 8192},
+ * or with a binary suffix {@code 8K}, {@code 1M}, {@code 2G}. Refuses zero, negative and
+ * overflowing sizes, naming the text.
+ */
+public final class SizeConverter implements ITypeConverter<Long> {
 
     @Override
     public Long convert(String text) {
