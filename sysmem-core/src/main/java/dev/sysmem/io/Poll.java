@@ -54,8 +54,9 @@ public final class Poll {
         long reads = 0;
         while (true) {
             // Look at the clock before reading, so that the read that ends a timed-out poll
-            // happened after the deadline was seen to pass.
-            boolean expired = System.nanoTime() - start > timeoutNanos;
+            // happened after the deadline was seen to pass. The first read never ends a poll:
+            // even a zero timeout reads twice.
+            boolean expired = reads > 0 && System.nanoTime() - start >= timeoutNanos;
             T value = read.get();
             reads++;
             if (condition.test(value)) {

@@ -40,14 +40,18 @@ public final class Register {
     private final long reset;
     private final List<Field> fields;
     private final boolean relative;
+    /** The built definition this one is, or is an alias or array element of: values may pass between aliases. */
+    private final Register family;
 
-    private Register(String name, long offset, Width width, long reset, List<Field> fields, boolean relative) {
+    private Register(String name, long offset, Width width, long reset, List<Field> fields, boolean relative,
+                     Register family) {
         this.name = name;
         this.offset = offset;
         this.width = width;
         this.reset = reset;
         this.fields = fields;
         this.relative = relative;
+        this.family = family == null ? this : family;
     }
 
     /** Starts the definition of an absolute register. */
@@ -121,14 +125,16 @@ public final class Register {
 
     /**
      * Another view of the same address: same offset, width, reset value and relativity, other
-     * fields (checked as at build time).
+     * fields (checked as at build time). Values of a register and of its aliases may be written
+     * through either.
      */
     public Register alias(String aliasName, Field... aliasFields) {
         Builder b = new Builder(aliasName, offset, width).reset(reset).fields(aliasFields);
         if (relative) {
             b.relative();
         }
-        return b.build();
+        Register built = b.build();
+        return new Register(built.name, offset, width, reset, built.fields, relative, family);
     }
 
     /**
@@ -144,7 +150,7 @@ public final class Register {
 
     /** This definition at another offset under another name; used by {@link RegisterArray}. */
     Register moved(String newName, long newOffset) {
-        return new Register(newName, newOffset, width, reset, fields, relative);
+        return new Register(newName, newOffset, width, reset, fields, relative, family);
     }
 
     // ---- access ------------------------------------------------------------------------------
@@ -171,14 +177,21 @@ public final class Register {
     /**
      * Writes {@code value} to this absolute register.
      *
-     * @throws IllegalArgumentException if {@code value} belongs to a register at another address or width
+     * @throws IllegalArgumentException if {@code value} is a value of another register (one that is
+     *                                  neither this register nor an alias of it)
+     * @throws IllegalStateException if the register is relative (use {@link #write(Io, long, RegisterValue)})
      */
     public void write(Io io, RegisterValue value) {
         requireAbsolute("write");
         io.write(width, offset, own(value));
     }
 
-    /** Writes {@code value} to this relative register of the instance at {@code base}. */
+    /**
+     * Writes {@code value} to this relative register of the instance at {@code base}.
+     *
+     * @throws IllegalArgumentException if {@code value} is a value of another register
+     * @throws IllegalStateException if the register is absolute (use {@link #write(Io, RegisterValue)})
+     */
     public void write(Io io, long base, RegisterValue value) {
         io.write(width, address(base, "write"), own(value));
     }
@@ -213,20 +226,38 @@ public final class Register {
                     + "): " + what + " it without a base");
         }
         if (base < 0 || base > Long.MAX_VALUE - offset) {
-            throw new IndexOutOfBoundsException("register " + name + ": base 0x" + Long.toHexString(base)
+            throw new IndexOutOfBoundsException("register " + name + ": base " + AccessCheck.hex(base)
                     + " + offset 0x" + Long.toHexString(offset) + " is not a valid offset");
         }
         return base + offset;
     }
 
     private long own(RegisterValue value) {
-        Register other = value.register();
-        if (other != this && (other.offset != offset || other.width != width || other.relative != relative)) {
+        Register other = Objects.requireNonNull(value, "value").register();
+        boolean aliasOfThis = other.family.equals(family) && other.offset == offset && other.width == width
+                && other.relative == relative;
+        if (!other.equals(this) && !aliasOfThis) {
             throw new IllegalArgumentException("cannot write a value of register " + other.name + " (0x"
                     + Long.toHexString(other.offset) + ", " + other.width + ") to register " + name + " (0x"
-                    + Long.toHexString(offset) + ", " + width + ")");
+                    + Long.toHexString(offset) + ", " + width + "): only values of " + name
+                    + " or of its aliases fit it");
         }
         return value.raw();
+    }
+
+    /**
+     * Registers are equal when their definitions are: name, offset, width, reset value, fields and
+     * relativity; so {@code array.at(3)} fetched twice is the same register.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Register r && r.name.equals(name) && r.offset == offset && r.width == width
+                && r.reset == reset && r.fields.equals(fields) && r.relative == relative;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, offset, width, reset, fields, relative);
     }
 
     @Override
@@ -319,7 +350,7 @@ public final class Register {
                     }
                 }
             }
-            return new Register(name, offset, width, reset, List.copyOf(fields), relative);
+            return new Register(name, offset, width, reset, List.copyOf(fields), relative, null);
         }
     }
 }

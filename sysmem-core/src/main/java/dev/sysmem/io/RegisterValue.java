@@ -84,7 +84,7 @@ public final class RegisterValue {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof RegisterValue other && other.register == register && other.raw == raw;
+        return o instanceof RegisterValue other && other.register.equals(register) && other.raw == raw;
     }
 
     @Override

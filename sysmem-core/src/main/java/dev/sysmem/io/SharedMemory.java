@@ -5,10 +5,12 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
@@ -33,7 +35,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>The memory is usable from any thread. {@link #close} unmaps it (or frees it); it is
  *       idempotent, and every access through a view made before then throws
  *       {@link IllegalStateException} naming the region. If another process truncates the file,
- *       accesses to the lost pages throw {@link MemoryFault}; the JVM does not crash.</li>
+ *       accesses to the lost pages throw {@link MemoryFault}, and work again once the file has its
+ *       size back; the JVM does not crash (see {@link MemoryFault} for the JDK's one narrow
+ *       window).</li>
  *   <li>Sizes and offsets are {@code long}: no 2 GiB limit.</li>
  * </ul>
  *
@@ -99,12 +103,22 @@ public final class SharedMemory implements AutoCloseable {
      * Maps the existing file at {@code path} read-write and shared, after checking that it is a
      * regular file (not a link) of exactly {@code expectedSize} bytes.
      *
-     * @throws IllegalArgumentException if the file's size is not {@code expectedSize}
-     * @throws IOException if it cannot be opened or mapped, or is a symbolic link
+     * @throws IllegalArgumentException if the file's size is not {@code expectedSize}; the message
+     *                                  names both sizes
+     * @throws java.nio.file.FileSystemException if {@code path} is a symbolic link or not a regular file
+     * @throws IOException if it cannot be opened or mapped
      */
     public static SharedMemory open(Path path, long expectedSize) throws IOException {
         Objects.requireNonNull(path, "path");
         checkSize(expectedSize, path.toString());
+        // For a clear message; NOFOLLOW_LINKS below still refuses a link swapped in after this look.
+        BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (attributes.isSymbolicLink()) {
+            throw new FileSystemException(path.toString(), null, "is a symbolic link; shared memory is never opened through one");
+        }
+        if (!attributes.isRegularFile()) {
+            throw new FileSystemException(path.toString(), null, "is not a regular file");
+        }
         try (FileChannel channel = FileChannel.open(path, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS))) {
             long actual = channel.size();

@@ -1,8 +1,12 @@
 package dev.sysmem.io;
 
+import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SequenceLayout;
+import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Collections;
@@ -29,11 +33,16 @@ import java.util.Set;
  *       every width, and the 32/64-bit atomics work in either order.</li>
  *   <li>The access path allocates nothing: one combined range/alignment/width test, one
  *       {@code VarHandle} access chosen by a switch on the mode, and a byte swap for big-endian
- *       views. Faults leave the slow path to build the message.</li>
+ *       views. Faults leave the slow path to build the message, which names the region, its
+ *       size, the offset and the width.</li>
  *   <li>Alignment is checked against the absolute address, as the kernel's {@code offset_valid}
  *       does, so a slice starting at an odd address cannot hide a misaligned access.</li>
  *   <li>After the segment's arena closes, accesses throw {@link IllegalStateException} naming the
- *       region; if a file behind the mapping was truncated, they throw {@link MemoryFault}.</li>
+ *       region. If a peer truncates the file behind a mapped segment, the access that touches a
+ *       lost page throws {@link MemoryFault}, interpreted or JIT-compiled, and the JVM keeps
+ *       running ({@link MemoryFault} states the one narrow window the JDK leaves open). For that,
+ *       an access to a mapped segment ({@link MemorySegment#isMapped()}) costs a method call more
+ *       than one to anonymous memory, two before an atomic or an 8/16-bit ordered store.</li>
  *   <li>The atomic read-modify-write methods (32 and 64 bits) are sequentially consistent whatever
  *       the view's mode. 8/16-bit atomics do not exist in the JDK and are refused.</li>
  * </ul>
@@ -74,6 +83,8 @@ public final class SysMem implements Io {
     private final boolean bigEndian;
     private final int readWidths;
     private final int writeWidths;
+    /** Whether the segment maps a file, which a peer may truncate under us; see {@link MappedAccess}. */
+    private final boolean mapped;
 
     private SysMem(String name, MemorySegment segment, AccessMode mode, boolean bigEndian, int widths, boolean readOnly) {
         this.name = name;
@@ -85,6 +96,7 @@ public final class SysMem implements Io {
         this.bigEndian = bigEndian;
         this.readWidths = widths;
         this.writeWidths = readOnly ? 0 : widths;
+        this.mapped = segment.isMapped();
     }
 
     /**
@@ -174,7 +186,10 @@ public final class SysMem implements Io {
 
     /**
      * The same region accepting only {@code allowed} widths, as a config-space-like region without
-     * 64-bit accesses. Accesses of other widths throw {@link IllegalArgumentException}.
+     * 64-bit accesses. Accesses of other widths throw {@link IllegalArgumentException}. Views only
+     * narrow: a width this view does not support cannot be allowed again.
+     *
+     * @throws IllegalArgumentException if {@code allowed} is empty or holds a width this view refuses
      */
     public SysMem withWidths(Width... allowed) {
         if (allowed.length == 0) {
@@ -182,7 +197,11 @@ public final class SysMem implements Io {
         }
         int mask = 0;
         for (Width w : allowed) {
-            mask |= Objects.requireNonNull(w, "width").bytes();
+            if (!supports(Objects.requireNonNull(w, "width"))) {
+                throw new IllegalArgumentException("region '" + name + "': cannot allow " + w
+                        + " accesses again; this view supports only " + widths());
+            }
+            mask |= w.bytes();
         }
         return new SysMem(name, segment, mode, bigEndian, mask, isReadOnly());
     }
@@ -205,8 +224,8 @@ public final class SysMem implements Io {
      */
     public SysMem slice(long offset, long length) {
         if (offset < 0 || length < 0 || offset > size - length) {
-            throw new IndexOutOfBoundsException("region '" + name + "': slice of " + length + " bytes at offset 0x"
-                    + Long.toHexString(offset) + " does not fit in the region's " + size + " bytes");
+            throw new IndexOutOfBoundsException("region '" + name + "' (" + size + " bytes): a slice of " + length
+                    + " bytes at offset " + AccessCheck.hex(offset) + " does not fit in the region");
         }
         return new SysMem(name + "+0x" + Long.toHexString(offset), segment.asSlice(offset, length),
                 mode, bigEndian, readWidths, isReadOnly());
@@ -215,25 +234,92 @@ public final class SysMem implements Io {
     /**
      * The part of this region that {@code path} selects in {@code layout}, where the layout
      * describes the region from offset 0: the counterpart of the kernel's {@code project_view}.
+     * The view is named after the path, for example {@code ring[2].len}, and keeps this view's
+     * mode, order, widths and writability.
      *
      * <pre>{@code
      * StructLayout desc = MemoryLayout.structLayout(JAVA_LONG.withName("addr"), JAVA_INT.withName("len"),
      *         JAVA_SHORT.withName("flags"), JAVA_SHORT.withName("next"));
-     * SysMem len = table.project(desc, PathElement.groupElement("len"));   // 4 bytes at offset 8
+     * SequenceLayout table = MemoryLayout.sequenceLayout(256, desc);
+     * SysMem len = ring.project(table, sequenceElement(2), groupElement("len"));   // 4 bytes at 0x28
      * }</pre>
      *
-     * @throws IllegalArgumentException if the path does not select a member of {@code layout}
-     * @throws IndexOutOfBoundsException if the selected part lies outside this region
+     * @throws IllegalArgumentException if the path does not select one member of {@code layout}
+     *                                  (a sequence element without an index selects several), or
+     *                                  the region's start is not aligned as the layout requires
+     * @throws IndexOutOfBoundsException if the layout does not fit in this region
      */
     public SysMem project(MemoryLayout layout, MemoryLayout.PathElement... path) {
         Objects.requireNonNull(layout, "layout");
-        MemoryLayout selected = layout.select(path);
-        long offset = layout.byteOffset(path);
-        return slice(offset, selected.byteSize()).withName(name + "." + pathName(selected, offset));
+        if (layout.byteSize() > size) {
+            throw new IndexOutOfBoundsException("region '" + name + "' (" + size + " bytes): cannot project "
+                    + layout + ": the layout is " + layout.byteSize() + " bytes, larger than the region");
+        }
+        if (address % layout.byteAlignment() != 0) {
+            throw new IllegalArgumentException("region '" + name + "': cannot project " + layout
+                    + ": the region starts at 0x" + Long.toHexString(address) + ", not aligned to the layout's "
+                    + layout.byteAlignment() + " bytes");
+        }
+        MethodHandle slicer;
+        try {
+            slicer = layout.sliceHandle(path);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("region '" + name + "': cannot project " + layout + ": " + e.getMessage(), e);
+        }
+        if (slicer.type().parameterCount() != 2) {
+            throw new IllegalArgumentException("region '" + name + "': cannot project " + layout
+                    + ": the path selects several members; give every sequence element an index");
+        }
+        MemorySegment part;
+        try {
+            part = (MemorySegment) slicer.invokeExact(segment, 0L);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("region '" + name + "': slicing " + layout + " failed", e);
+        }
+        long offset = part.address() - address;
+        return slice(offset, part.byteSize()).withName(name + pathName(layout, offset, part.byteSize()));
     }
 
-    private static String pathName(MemoryLayout selected, long offset) {
-        return selected.name().orElse("0x" + Long.toHexString(offset));
+    /**
+     * Names the part of {@code layout} at {@code offset} of {@code length} bytes the way a path
+     * reads: {@code [2].len}. The layout, not the path, is walked, because the JDK does not let a
+     * path with sequence indices select its layout.
+     */
+    private static String pathName(MemoryLayout layout, long offset, long length) {
+        StringBuilder text = new StringBuilder();
+        MemoryLayout current = layout;
+        long base = 0;
+        while (base != offset || current.byteSize() != length) {
+            MemoryLayout next = null;
+            long nextBase = base;
+            if (current instanceof SequenceLayout sequence && sequence.elementLayout().byteSize() > 0) {
+                long index = (offset - base) / sequence.elementLayout().byteSize();
+                text.append('[').append(index).append(']');
+                next = sequence.elementLayout();
+                nextBase = base + index * next.byteSize();
+            } else if (current instanceof GroupLayout group) {
+                long memberBase = base;
+                for (MemoryLayout member : group.memberLayouts()) {
+                    if (offset >= memberBase && offset - memberBase + length <= member.byteSize()) {
+                        next = member;
+                        nextBase = memberBase;
+                        text.append('.').append(member.name().orElse("0x" + Long.toHexString(memberBase)));
+                        break;
+                    }
+                    if (group instanceof StructLayout) {
+                        memberBase += member.byteSize();
+                    }
+                }
+            }
+            if (next == null) {
+                return text + "+0x" + Long.toHexString(offset - base);
+            }
+            current = next;
+            base = nextBase;
+        }
+        return text.isEmpty() ? "." + current.name().orElse("0x" + Long.toHexString(offset)) : text.toString();
     }
 
     // ---- the access path ------------------------------------------------------------------------
@@ -248,18 +334,36 @@ public final class SysMem implements Io {
     }
 
     private IllegalStateException lost(IllegalStateException cause, long offset, Width width, boolean write) {
-        return new IllegalStateException(AccessCheck.describe(name, write, width, offset)
+        return new IllegalStateException(AccessCheck.describe(name, size, write, width, offset)
                 + " failed: the region's memory was closed (" + cause.getMessage() + ")", cause);
     }
 
-    private MemoryFault fault(InternalError cause, long offset, Width width) {
-        return new MemoryFault(name, offset, width, cause);
+    private MemoryFault fault(InternalError cause, long offset, Width width, boolean write) {
+        return new MemoryFault(name, size, offset, width, write, cause);
     }
 
     private void checkValue(long offset, Width width, long value) {
         if (!width.accepts(value)) {
-            AccessCheck.checkValue(name, offset, width, value);
+            AccessCheck.checkValue(name, size, offset, width, value);
         }
+    }
+
+    /** A read of {@code bytes} bytes on a mapped file, zero-extended; see {@link MappedAccess}. */
+    private long mappedRead(int bytes, long offset) {
+        return MappedAccess.access(MappedAccess.code(false, bytes, modeCode), segment, offset, 0, 0);
+    }
+
+    /** A write of {@code bytes} bytes on a mapped file; see {@link MappedAccess}. */
+    private void mappedWrite(int bytes, long offset, long value) {
+        if (bytes < 4 && modeCode != PLAIN) {
+            touchMapped(offset);
+        }
+        MappedAccess.access(MappedAccess.code(true, bytes, modeCode), segment, offset, value, 0);
+    }
+
+    /** Faults now, cleanly, if the page at {@code offset} is gone; see {@link MappedAccess#TOUCH}. */
+    private void touchMapped(long offset) {
+        MappedAccess.access(MappedAccess.TOUCH, segment, offset, 0, 0);
     }
 
     @Override
@@ -289,6 +393,9 @@ public final class SysMem implements Io {
             throw refusal(offset, Width.U8, false);
         }
         try {
+            if (mapped) {
+                return (int) mappedRead(1, offset);
+            }
             byte v = switch (modeCode) {
                 case PLAIN -> (byte) U8.get(segment, offset);
                 case OPAQUE -> (byte) U8.getOpaque(segment, offset);
@@ -299,7 +406,7 @@ public final class SysMem implements Io {
         } catch (IllegalStateException e) {
             throw lost(e, offset, Width.U8, false);
         } catch (InternalError e) {
-            throw fault(e, offset, Width.U8);
+            throw fault(e, offset, Width.U8, false);
         }
     }
 
@@ -309,17 +416,22 @@ public final class SysMem implements Io {
             throw refusal(offset, Width.U16, false);
         }
         try {
-            short v = switch (modeCode) {
-                case PLAIN -> (short) U16.get(segment, offset);
-                case OPAQUE -> (short) U16.getOpaque(segment, offset);
-                case ACQUIRE_RELEASE -> (short) U16.getAcquire(segment, offset);
-                default -> (short) U16.getVolatile(segment, offset);
-            };
+            short v;
+            if (mapped) {
+                v = (short) mappedRead(2, offset);
+            } else {
+                v = switch (modeCode) {
+                    case PLAIN -> (short) U16.get(segment, offset);
+                    case OPAQUE -> (short) U16.getOpaque(segment, offset);
+                    case ACQUIRE_RELEASE -> (short) U16.getAcquire(segment, offset);
+                    default -> (short) U16.getVolatile(segment, offset);
+                };
+            }
             return Short.toUnsignedInt(bigEndian ? Short.reverseBytes(v) : v);
         } catch (IllegalStateException e) {
             throw lost(e, offset, Width.U16, false);
         } catch (InternalError e) {
-            throw fault(e, offset, Width.U16);
+            throw fault(e, offset, Width.U16, false);
         }
     }
 
@@ -329,17 +441,22 @@ public final class SysMem implements Io {
             throw refusal(offset, Width.U32, false);
         }
         try {
-            int v = switch (modeCode) {
-                case PLAIN -> (int) U32.get(segment, offset);
-                case OPAQUE -> (int) U32.getOpaque(segment, offset);
-                case ACQUIRE_RELEASE -> (int) U32.getAcquire(segment, offset);
-                default -> (int) U32.getVolatile(segment, offset);
-            };
+            int v;
+            if (mapped) {
+                v = (int) mappedRead(4, offset);
+            } else {
+                v = switch (modeCode) {
+                    case PLAIN -> (int) U32.get(segment, offset);
+                    case OPAQUE -> (int) U32.getOpaque(segment, offset);
+                    case ACQUIRE_RELEASE -> (int) U32.getAcquire(segment, offset);
+                    default -> (int) U32.getVolatile(segment, offset);
+                };
+            }
             return bigEndian ? Integer.reverseBytes(v) : v;
         } catch (IllegalStateException e) {
             throw lost(e, offset, Width.U32, false);
         } catch (InternalError e) {
-            throw fault(e, offset, Width.U32);
+            throw fault(e, offset, Width.U32, false);
         }
     }
 
@@ -349,17 +466,22 @@ public final class SysMem implements Io {
             throw refusal(offset, Width.U64, false);
         }
         try {
-            long v = switch (modeCode) {
-                case PLAIN -> (long) U64.get(segment, offset);
-                case OPAQUE -> (long) U64.getOpaque(segment, offset);
-                case ACQUIRE_RELEASE -> (long) U64.getAcquire(segment, offset);
-                default -> (long) U64.getVolatile(segment, offset);
-            };
+            long v;
+            if (mapped) {
+                v = mappedRead(8, offset);
+            } else {
+                v = switch (modeCode) {
+                    case PLAIN -> (long) U64.get(segment, offset);
+                    case OPAQUE -> (long) U64.getOpaque(segment, offset);
+                    case ACQUIRE_RELEASE -> (long) U64.getAcquire(segment, offset);
+                    default -> (long) U64.getVolatile(segment, offset);
+                };
+            }
             return bigEndian ? Long.reverseBytes(v) : v;
         } catch (IllegalStateException e) {
             throw lost(e, offset, Width.U64, false);
         } catch (InternalError e) {
-            throw fault(e, offset, Width.U64);
+            throw fault(e, offset, Width.U64, false);
         }
     }
 
@@ -371,6 +493,10 @@ public final class SysMem implements Io {
         }
         byte v = (byte) value;
         try {
+            if (mapped) {
+                mappedWrite(1, offset, v);
+                return;
+            }
             switch (modeCode) {
                 case PLAIN -> U8.set(segment, offset, v);
                 case OPAQUE -> U8.setOpaque(segment, offset, v);
@@ -380,7 +506,7 @@ public final class SysMem implements Io {
         } catch (IllegalStateException e) {
             throw lost(e, offset, Width.U8, true);
         } catch (InternalError e) {
-            throw fault(e, offset, Width.U8);
+            throw fault(e, offset, Width.U8, true);
         }
     }
 
@@ -392,6 +518,10 @@ public final class SysMem implements Io {
         }
         short v = bigEndian ? Short.reverseBytes((short) value) : (short) value;
         try {
+            if (mapped) {
+                mappedWrite(2, offset, v);
+                return;
+            }
             switch (modeCode) {
                 case PLAIN -> U16.set(segment, offset, v);
                 case OPAQUE -> U16.setOpaque(segment, offset, v);
@@ -401,7 +531,7 @@ public final class SysMem implements Io {
         } catch (IllegalStateException e) {
             throw lost(e, offset, Width.U16, true);
         } catch (InternalError e) {
-            throw fault(e, offset, Width.U16);
+            throw fault(e, offset, Width.U16, true);
         }
     }
 
@@ -412,6 +542,10 @@ public final class SysMem implements Io {
         }
         int v = bigEndian ? Integer.reverseBytes(value) : value;
         try {
+            if (mapped) {
+                mappedWrite(4, offset, v);
+                return;
+            }
             switch (modeCode) {
                 case PLAIN -> U32.set(segment, offset, v);
                 case OPAQUE -> U32.setOpaque(segment, offset, v);
@@ -421,7 +555,7 @@ public final class SysMem implements Io {
         } catch (IllegalStateException e) {
             throw lost(e, offset, Width.U32, true);
         } catch (InternalError e) {
-            throw fault(e, offset, Width.U32);
+            throw fault(e, offset, Width.U32, true);
         }
     }
 
@@ -432,6 +566,10 @@ public final class SysMem implements Io {
         }
         long v = bigEndian ? Long.reverseBytes(value) : value;
         try {
+            if (mapped) {
+                mappedWrite(8, offset, v);
+                return;
+            }
             switch (modeCode) {
                 case PLAIN -> U64.set(segment, offset, v);
                 case OPAQUE -> U64.setOpaque(segment, offset, v);
@@ -441,11 +579,15 @@ public final class SysMem implements Io {
         } catch (IllegalStateException e) {
             throw lost(e, offset, Width.U64, true);
         } catch (InternalError e) {
-            throw fault(e, offset, Width.U64);
+            throw fault(e, offset, Width.U64, true);
         }
     }
 
     // ---- atomics: sequentially consistent, 32 and 64 bits ------------------------------------------
+    //
+    // Each is one VarHandle atomic on little-endian bits. Big-endian views swap the operands and the
+    // result: equality and bitwise operations commute with a byte swap. Addition does not, so
+    // getAndAdd uses a big-endian handle instead.
 
     private void checkAtomic(long offset, Width width) {
         if (refuses(offset, width.bytes(), writeWidths)) {
@@ -461,150 +603,112 @@ public final class SysMem implements Io {
         return bigEndian ? Long.reverseBytes(v) : v;
     }
 
-    @Override
-    public boolean compareAndSet32(long offset, int expected, int value) {
+    private int atomic32(int op, long offset, int value, int expected) {
         checkAtomic(offset, Width.U32);
         try {
-            return U32.compareAndSet(segment, offset, swap(expected), swap(value));
+            if (mapped) {
+                touchMapped(offset);
+                return (int) MappedAccess.access(op, segment, offset, value, expected);
+            }
+            return switch (op) {
+                case MappedAccess.CAS32 -> U32.compareAndSet(segment, offset, expected, value) ? 1 : 0;
+                case MappedAccess.CAE32 -> (int) U32.compareAndExchange(segment, offset, expected, value);
+                case MappedAccess.ADD32 -> (int) U32.getAndAdd(segment, offset, value);
+                case MappedAccess.ADD32_BE -> (int) U32_BE.getAndAdd(segment, offset, value);
+                case MappedAccess.SET32 -> (int) U32.getAndSet(segment, offset, value);
+                case MappedAccess.OR32 -> (int) U32.getAndBitwiseOr(segment, offset, value);
+                case MappedAccess.AND32 -> (int) U32.getAndBitwiseAnd(segment, offset, value);
+                default -> throw new AssertionError("no 32-bit atomic " + op);
+            };
         } catch (IllegalStateException e) {
             throw lost(e, offset, Width.U32, true);
         } catch (InternalError e) {
-            throw fault(e, offset, Width.U32);
+            throw fault(e, offset, Width.U32, true);
         }
+    }
+
+    private long atomic64(int op, long offset, long value, long expected) {
+        checkAtomic(offset, Width.U64);
+        try {
+            if (mapped) {
+                touchMapped(offset);
+                return MappedAccess.access(op, segment, offset, value, expected);
+            }
+            return switch (op) {
+                case MappedAccess.CAS64 -> U64.compareAndSet(segment, offset, expected, value) ? 1 : 0;
+                case MappedAccess.CAE64 -> (long) U64.compareAndExchange(segment, offset, expected, value);
+                case MappedAccess.ADD64 -> (long) U64.getAndAdd(segment, offset, value);
+                case MappedAccess.ADD64_BE -> (long) U64_BE.getAndAdd(segment, offset, value);
+                case MappedAccess.SET64 -> (long) U64.getAndSet(segment, offset, value);
+                case MappedAccess.OR64 -> (long) U64.getAndBitwiseOr(segment, offset, value);
+                case MappedAccess.AND64 -> (long) U64.getAndBitwiseAnd(segment, offset, value);
+                default -> throw new AssertionError("no 64-bit atomic " + op);
+            };
+        } catch (IllegalStateException e) {
+            throw lost(e, offset, Width.U64, true);
+        } catch (InternalError e) {
+            throw fault(e, offset, Width.U64, true);
+        }
+    }
+
+    @Override
+    public boolean compareAndSet32(long offset, int expected, int value) {
+        return atomic32(MappedAccess.CAS32, offset, swap(value), swap(expected)) != 0;
     }
 
     @Override
     public boolean compareAndSet64(long offset, long expected, long value) {
-        checkAtomic(offset, Width.U64);
-        try {
-            return U64.compareAndSet(segment, offset, swap(expected), swap(value));
-        } catch (IllegalStateException e) {
-            throw lost(e, offset, Width.U64, true);
-        } catch (InternalError e) {
-            throw fault(e, offset, Width.U64);
-        }
+        return atomic64(MappedAccess.CAS64, offset, swap(value), swap(expected)) != 0;
     }
 
     @Override
     public int compareAndExchange32(long offset, int expected, int value) {
-        checkAtomic(offset, Width.U32);
-        try {
-            return swap((int) U32.compareAndExchange(segment, offset, swap(expected), swap(value)));
-        } catch (IllegalStateException e) {
-            throw lost(e, offset, Width.U32, true);
-        } catch (InternalError e) {
-            throw fault(e, offset, Width.U32);
-        }
+        return swap(atomic32(MappedAccess.CAE32, offset, swap(value), swap(expected)));
     }
 
     @Override
     public long compareAndExchange64(long offset, long expected, long value) {
-        checkAtomic(offset, Width.U64);
-        try {
-            return swap((long) U64.compareAndExchange(segment, offset, swap(expected), swap(value)));
-        } catch (IllegalStateException e) {
-            throw lost(e, offset, Width.U64, true);
-        } catch (InternalError e) {
-            throw fault(e, offset, Width.U64);
-        }
+        return swap(atomic64(MappedAccess.CAE64, offset, swap(value), swap(expected)));
     }
 
     @Override
     public int getAndAdd32(long offset, int delta) {
-        checkAtomic(offset, Width.U32);
-        try {
-            // Addition does not commute with a byte swap: big-endian views use a big-endian handle.
-            return bigEndian ? (int) U32_BE.getAndAdd(segment, offset, delta) : (int) U32.getAndAdd(segment, offset, delta);
-        } catch (IllegalStateException e) {
-            throw lost(e, offset, Width.U32, true);
-        } catch (InternalError e) {
-            throw fault(e, offset, Width.U32);
-        }
+        return bigEndian ? atomic32(MappedAccess.ADD32_BE, offset, delta, 0) : atomic32(MappedAccess.ADD32, offset, delta, 0);
     }
 
     @Override
     public long getAndAdd64(long offset, long delta) {
-        checkAtomic(offset, Width.U64);
-        try {
-            return bigEndian ? (long) U64_BE.getAndAdd(segment, offset, delta) : (long) U64.getAndAdd(segment, offset, delta);
-        } catch (IllegalStateException e) {
-            throw lost(e, offset, Width.U64, true);
-        } catch (InternalError e) {
-            throw fault(e, offset, Width.U64);
-        }
+        return bigEndian ? atomic64(MappedAccess.ADD64_BE, offset, delta, 0) : atomic64(MappedAccess.ADD64, offset, delta, 0);
     }
 
     @Override
     public int getAndSet32(long offset, int value) {
-        checkAtomic(offset, Width.U32);
-        try {
-            return swap((int) U32.getAndSet(segment, offset, swap(value)));
-        } catch (IllegalStateException e) {
-            throw lost(e, offset, Width.U32, true);
-        } catch (InternalError e) {
-            throw fault(e, offset, Width.U32);
-        }
+        return swap(atomic32(MappedAccess.SET32, offset, swap(value), 0));
     }
 
     @Override
     public long getAndSet64(long offset, long value) {
-        checkAtomic(offset, Width.U64);
-        try {
-            return swap((long) U64.getAndSet(segment, offset, swap(value)));
-        } catch (IllegalStateException e) {
-            throw lost(e, offset, Width.U64, true);
-        } catch (InternalError e) {
-            throw fault(e, offset, Width.U64);
-        }
+        return swap(atomic64(MappedAccess.SET64, offset, swap(value), 0));
     }
 
     @Override
     public int getAndBitwiseOr32(long offset, int bits) {
-        checkAtomic(offset, Width.U32);
-        try {
-            // Bitwise operations commute with a byte swap, so the little-endian handle serves both orders.
-            return swap((int) U32.getAndBitwiseOr(segment, offset, swap(bits)));
-        } catch (IllegalStateException e) {
-            throw lost(e, offset, Width.U32, true);
-        } catch (InternalError e) {
-            throw fault(e, offset, Width.U32);
-        }
+        return swap(atomic32(MappedAccess.OR32, offset, swap(bits), 0));
     }
 
     @Override
     public long getAndBitwiseOr64(long offset, long bits) {
-        checkAtomic(offset, Width.U64);
-        try {
-            return swap((long) U64.getAndBitwiseOr(segment, offset, swap(bits)));
-        } catch (IllegalStateException e) {
-            throw lost(e, offset, Width.U64, true);
-        } catch (InternalError e) {
-            throw fault(e, offset, Width.U64);
-        }
+        return swap(atomic64(MappedAccess.OR64, offset, swap(bits), 0));
     }
 
     @Override
     public int getAndBitwiseAnd32(long offset, int bits) {
-        checkAtomic(offset, Width.U32);
-        try {
-            return swap((int) U32.getAndBitwiseAnd(segment, offset, swap(bits)));
-        } catch (IllegalStateException e) {
-            throw lost(e, offset, Width.U32, true);
-        } catch (InternalError e) {
-            throw fault(e, offset, Width.U32);
-        }
+        return swap(atomic32(MappedAccess.AND32, offset, swap(bits), 0));
     }
 
     @Override
     public long getAndBitwiseAnd64(long offset, long bits) {
-        checkAtomic(offset, Width.U64);
-        try {
-            return swap((long) U64.getAndBitwiseAnd(segment, offset, swap(bits)));
-        } catch (IllegalStateException e) {
-            throw lost(e, offset, Width.U64, true);
-        } catch (InternalError e) {
-            throw fault(e, offset, Width.U64);
-        }
+        return swap(atomic64(MappedAccess.AND64, offset, swap(bits), 0));
     }
 
     @Override

@@ -1,0 +1,359 @@
+package dev.sysmem.sim.virtio;
+
+import dev.sysmem.io.AccessMode;
+import dev.sysmem.io.Barriers;
+import dev.sysmem.io.SysMem;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import java.util.Objects;
+
+/**
+ * The device side of one VIRTIO 1.x split virtqueue: it takes the chains the driver made
+ * available, checks them, hands each to a {@link ChainHandler}, returns used entries, and decides
+ * by the spec's suppression rules when to interrupt the driver and when it wants to be kicked.
+ *
+ * <p>This class is the queue engine; it has no thread of its own. The device's thread calls
+ * {@link #processAvailable()} when kicked, and {@link #enableNotifications()} /
+ * {@link #disableNotifications()} around its waits, exactly as QEMU's {@code virtqueue_pop},
+ * {@code virtqueue_flush}, {@code virtio_notify} and {@code virtio_queue_set_notification} are used.
+ *
+ * <p><b>Ordering</b> (QEMU {@code hw/virtio/virtio.c}, and the spec's device requirements). Ring
+ * words are read and written with {@link AccessMode#OPAQUE} accesses (never torn, never elided),
+ * little-endian, and ordered by {@link Barriers} at the points the protocol needs them:
+ * <ol>
+ *   <li>read {@code avail.idx}, then {@link Barriers#rmb()} before reading ring entries,
+ *       descriptors and buffers (QEMU's {@code smp_rmb} in {@code virtqueue_num_heads});</li>
+ *   <li>write the data and the used elements, then {@link Barriers#wmb()} before the
+ *       {@code used.idx} store that publishes them ("The device MUST set len prior to updating the
+ *       used idx");</li>
+ *   <li>{@link Barriers#mb()} between that store and reading {@code used_event} or
+ *       {@code avail.flags} to decide on an interrupt, and between writing {@code avail_event} /
+ *       {@code used.flags} and re-reading {@code avail.idx} before sleeping; without these full
+ *       barriers each side could miss the other's update and both would wait.</li>
+ * </ol>
+ *
+ * <p><b>Checks.</b> Every chain is checked before the handler sees it, and any breach of the spec
+ * stops the queue with a {@link VirtqueueFault} naming the queue, descriptor, address and length:
+ * {@code avail.idx} moving by more than the queue size, a head or {@code next} index at or past the
+ * queue size, a chain longer than the queue size (a loop), a descriptor with {@code INDIRECT}
+ * (never negotiated here), a buffer outside guest memory, a readable buffer after a writable one, a
+ * chain over 2<sup>32</sup> bytes. Chains served before the faulty one are still published.
+ *
+ * <p><b>Threads.</b> One thread (the device's) uses an instance; the counters may be read from
+ * another thread once the device's thread has been joined.
+ *
+ * <pre>{@code
+ * VirtqueueDevice device = VirtqueueDevice.attach("blk0", guest, layout, features,
+ *         RamDisk.create(2048, "disk0", false), interruptLine::raise);
+ * // device thread, on each kick:
+ * do {
+ *     device.disableNotifications();
+ *     while (device.processAvailable() > 0) { }
+ * } while (!device.enableNotifications());          // false: more arrived, go round again
+ * }</pre>
+ */
+public final class VirtqueueDevice {
+
+    /** {@code VIRTQ_DESC_F_NEXT}. */
+    public static final int DESC_F_NEXT = 1;
+    /** {@code VIRTQ_DESC_F_WRITE}. */
+    public static final int DESC_F_WRITE = 2;
+    /** {@code VIRTQ_DESC_F_INDIRECT}. */
+    public static final int DESC_F_INDIRECT = 4;
+    /** {@code VIRTQ_AVAIL_F_NO_INTERRUPT}, in {@code avail.flags}. */
+    public static final int AVAIL_F_NO_INTERRUPT = 1;
+    /** {@code VIRTQ_USED_F_NO_NOTIFY}, in {@code used.flags}. */
+    public static final int USED_F_NO_NOTIFY = 1;
+
+    private static final long MAX_CHAIN_BYTES = 1L << 32;
+
+    private final String name;
+    private final SysMem ring;
+    private final long memorySize;
+    private final VirtqueueLayout layout;
+    private final VirtioFeatures features;
+    private final boolean eventIdx;
+    private final int size;
+    private final int mask;
+    private final ChainHandler handler;
+    private final Runnable interrupt;
+    private final DescriptorChain chain;
+
+    private int lastAvail;
+    private int usedShadow;
+    private int publishedUsed;
+    private int signalledUsed;
+    private VirtqueueFault fault;
+
+    private long chainsServed;
+    private long interruptsSent;
+    private long interruptsSuppressed;
+
+    private VirtqueueDevice(String name, SysMem guest, VirtqueueLayout layout, VirtioFeatures features,
+                            ChainHandler handler, Runnable interrupt) {
+        this.name = name;
+        this.ring = guest.withMode(AccessMode.OPAQUE).withOrder(ByteOrder.LITTLE_ENDIAN);
+        this.memorySize = guest.size();
+        this.layout = layout;
+        this.features = features;
+        this.eventIdx = features.eventIdx();
+        this.size = layout.queueSize();
+        this.mask = size - 1;
+        this.handler = handler;
+        this.interrupt = interrupt;
+        MemorySegment memory = guest.segment();
+        this.chain = new DescriptorChain(memory, size);
+    }
+
+    /**
+     * The device side of the queue at {@code layout} in {@code guest}, starting from the reset
+     * state ({@code last_avail_idx} and {@code used.idx} 0). Attach it after the driver has
+     * initialised the rings ({@link VirtqueueDriver#create}), as a device reads the queue addresses
+     * when the driver enables the queue.
+     *
+     * @param name      the queue's name, used in every fault message
+     * @param guest     guest memory; the queue uses its own OPAQUE little-endian view of it
+     * @param features  the negotiated features; {@link VirtioFeatures#EVENT_IDX} selects the
+     *                  event-index suppression rules, otherwise the flags
+     * @param handler   the device's function, called for each chain
+     * @param interrupt raises the used-buffer notification (the device's interrupt line)
+     * @throws IllegalArgumentException if the layout does not fit in guest memory
+     */
+    public static VirtqueueDevice attach(String name, SysMem guest, VirtqueueLayout layout, VirtioFeatures features,
+                                         ChainHandler handler, Runnable interrupt) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(guest, "guest");
+        Objects.requireNonNull(layout, "layout");
+        Objects.requireNonNull(features, "features");
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(interrupt, "interrupt");
+        VirtqueueDriver.checkFits(name, guest, layout);
+        return new VirtqueueDevice(name, guest, layout, features, handler, interrupt);
+    }
+
+    /** The queue's name. */
+    public String name() {
+        return name;
+    }
+
+    /** Where the queue lies in guest memory. */
+    public VirtqueueLayout layout() {
+        return layout;
+    }
+
+    /** The negotiated features this side follows. */
+    public VirtioFeatures features() {
+        return features;
+    }
+
+    /**
+     * Serves every chain made available since the last call, then publishes their used entries
+     * with one {@code used.idx} store and interrupts the driver unless it suppressed the
+     * interrupt.
+     *
+     * @return the number of chains served; 0 if none was available
+     * @throws VirtqueueFault if the driver broke a rule (chains served before it are published);
+     *                        every later call throws it again
+     */
+    public int processAvailable() {
+        if (fault != null) {
+            throw new VirtqueueFault(name, "the queue stopped after an earlier fault and needs a reset: "
+                    + fault.getMessage());
+        }
+        int availIdx = ring.read16(layout.availIdx());
+        int pending = (availIdx - lastAvail) & 0xffff;
+        if (pending == 0) {
+            return 0;
+        }
+        if (pending > size) {
+            throw stop("avail.idx moved from " + lastAvail + " to " + availIdx + ": " + pending
+                    + " new entries, more than the queue size " + size);
+        }
+        // The entries and descriptors were written before the index that published them.
+        Barriers.rmb();
+        int served = 0;
+        try {
+            for (; served < pending; served++) {
+                int slot = lastAvail & mask;
+                int head = ring.read16(layout.availRing(slot));
+                readChain(head, slot);
+                long written;
+                try {
+                    written = handler.handle(chain);
+                } catch (RuntimeException e) {
+                    stop("the device function failed on the chain at head " + head + ": " + e);
+                    throw e;
+                }
+                if (written < 0 || written > chain.writableBytes()) {
+                    throw stop("the device function reported " + written + " bytes written for the chain at head "
+                            + head + ", which has " + chain.writableBytes() + " writable bytes");
+                }
+                long element = layout.usedElement(usedShadow & mask);
+                ring.write32(element, head);
+                ring.write32(element + 4, (int) written);
+                usedShadow = (usedShadow + 1) & 0xffff;
+                lastAvail = (lastAvail + 1) & 0xffff;
+            }
+        } finally {
+            chainsServed += served;
+            publishUsed(fault == null);
+        }
+        return served;
+    }
+
+    /**
+     * Asks the driver to kick for the next buffer it makes available, then checks whether some
+     * arrived already.
+     *
+     * <p>With {@code EVENT_IDX}: {@code avail_event = last_avail_idx}; otherwise {@code used.flags}
+     * loses {@code NO_NOTIFY}. A full barrier separates that store from re-reading
+     * {@code avail.idx}, pairing with the driver's barrier between publishing {@code avail.idx}
+     * and reading {@code avail_event}: one of the two sides sees the other's store, so a buffer is
+     * never left waiting while the device sleeps.
+     *
+     * @return true if nothing is pending, so the device may wait for a kick; false if more
+     *         buffers are available and must be served first
+     */
+    public boolean enableNotifications() {
+        if (eventIdx) {
+            ring.write16(layout.availEvent(), lastAvail);
+        } else {
+            ring.write16(layout.usedFlags(), 0);
+        }
+        Barriers.mb();
+        return ring.read16(layout.availIdx()) == lastAvail;
+    }
+
+    /**
+     * Tells the driver kicks are not needed while the device is busy: {@code used.flags =
+     * NO_NOTIFY} without {@code EVENT_IDX}. With {@code EVENT_IDX} nothing is written ("The device
+     * MUST set flags to 0"): {@code avail_event} stays behind the driver's index, so the driver
+     * does not kick again until it catches up with it. Both are hints; the driver may still kick.
+     */
+    public void disableNotifications() {
+        if (!eventIdx) {
+            ring.write16(layout.usedFlags(), USED_F_NO_NOTIFY);
+        }
+    }
+
+    /** Whether a fault stopped the queue. */
+    public boolean isStopped() {
+        return fault != null;
+    }
+
+    /** The device's {@code last_avail_idx}: how many chains it has taken, modulo 2^16. */
+    public int lastAvailIdx() {
+        return lastAvail;
+    }
+
+    /** The {@code used.idx} the device published last. */
+    public int usedIdx() {
+        return publishedUsed;
+    }
+
+    /** Chains served since the queue was attached. */
+    public long chainsServed() {
+        return chainsServed;
+    }
+
+    /** Used-buffer notifications (interrupts) sent. */
+    public long interruptsSent() {
+        return interruptsSent;
+    }
+
+    /** Publications of used entries for which the driver had suppressed the interrupt. */
+    public long interruptsSuppressed() {
+        return interruptsSuppressed;
+    }
+
+    private void publishUsed(boolean mayInterrupt) {
+        if (usedShadow == publishedUsed) {
+            return;
+        }
+        // Used elements and the data they describe before the index that publishes them.
+        Barriers.wmb();
+        ring.write16(layout.usedIdx(), usedShadow);
+        publishedUsed = usedShadow;
+        if (!mayInterrupt) {
+            return;
+        }
+        // Expose used.idx before reading used_event / avail.flags (QEMU: "expose used array
+        // entries before checking used event").
+        Barriers.mb();
+        boolean notify;
+        if (eventIdx) {
+            notify = EventIndex.needEvent(ring.read16(layout.usedEvent()), usedShadow, signalledUsed);
+        } else {
+            notify = (ring.read16(layout.availFlags()) & AVAIL_F_NO_INTERRUPT) == 0;
+        }
+        signalledUsed = usedShadow;
+        if (notify) {
+            interruptsSent++;
+            interrupt.run();
+        } else {
+            interruptsSuppressed++;
+        }
+    }
+
+    private void readChain(int head, int slot) {
+        if (head >= size) {
+            throw stop("avail.ring[" + slot + "] names descriptor " + head + " as a chain head, but the queue has only "
+                    + size + " descriptors");
+        }
+        chain.reset(head);
+        int index = head;
+        long total = 0;
+        for (int n = 0; ; n++) {
+            if (n == size) {
+                throw stop("the descriptor chain from head " + head + " is longer than the queue size " + size
+                        + ": it loops (descriptor " + index + " is reached again); loops are forbidden");
+            }
+            long d = layout.descriptor(index);
+            long addr = ring.read64(d);
+            long len = Integer.toUnsignedLong(ring.read32(d + 8));
+            int flags = ring.read16(d + 12);
+            int next = ring.read16(d + 14);
+            if ((flags & DESC_F_INDIRECT) != 0) {
+                throw stop("descriptor " + index + " (chain head " + head + ") has the INDIRECT flag, but "
+                        + "VIRTIO_F_INDIRECT_DESC is not supported by this device");
+            }
+            if (addr < 0 || addr > memorySize - len) {
+                throw stop("descriptor " + index + " (chain head " + head + ") addr 0x" + Long.toHexString(addr)
+                        + " len " + len + " lies outside guest memory of " + memorySize + " bytes (0x"
+                        + Long.toHexString(memorySize) + ")");
+            }
+            boolean writable = (flags & DESC_F_WRITE) != 0;
+            if (!writable && chain.writableCount() > 0) {
+                throw stop("descriptor " + index + " (chain head " + head + ") addr 0x" + Long.toHexString(addr)
+                        + " len " + len + " is device-readable but follows a device-writable descriptor; "
+                        + "writable descriptors must come last");
+            }
+            total += len;
+            if (total > MAX_CHAIN_BYTES) {
+                throw stop("the descriptor chain from head " + head + " holds more than 2^32 bytes (at descriptor "
+                        + index + ")");
+            }
+            chain.add(addr, len, writable);
+            if ((flags & DESC_F_NEXT) == 0) {
+                return;
+            }
+            if (next >= size) {
+                throw stop("descriptor " + index + " (chain head " + head + ") names next descriptor " + next
+                        + ", but the queue has only " + size + " descriptors");
+            }
+            index = next;
+        }
+    }
+
+    private VirtqueueFault stop(String message) {
+        fault = new VirtqueueFault(name, message);
+        return fault;
+    }
+
+    @Override
+    public String toString() {
+        return "VirtqueueDevice[" + name + ", " + layout + ", " + features + ", last_avail_idx=" + lastAvail
+                + ", used.idx=" + publishedUsed + (fault != null ? ", stopped" : "") + "]";
+    }
+}

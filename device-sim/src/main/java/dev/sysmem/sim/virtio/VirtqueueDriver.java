@@ -1,0 +1,485 @@
+package dev.sysmem.sim.virtio;
+
+import dev.sysmem.io.AccessMode;
+import dev.sysmem.io.Barriers;
+import dev.sysmem.io.SysMem;
+
+import java.nio.ByteOrder;
+import java.util.Objects;
+
+/**
+ * The driver side of one VIRTIO 1.x split virtqueue, following Linux's
+ * {@code drivers/virtio/virtio_ring.c} (split ring): it places chains of buffers in free
+ * descriptors, publishes their heads in the available ring, kicks the device unless the device
+ * suppressed kicks, and harvests the used ring.
+ *
+ * <p><b>Ordering</b>, the spec's "Supplying Buffers to The Device" and "Receiving Used Buffers"
+ * with Linux's barriers. Ring words are read and written with {@link AccessMode#OPAQUE} accesses,
+ * little-endian; no lock is taken anywhere on the shared-memory path.
+ * <ol>
+ *   <li>{@link #add}: descriptors, then the {@code avail.ring} entry, then {@link Barriers#wmb()}
+ *       ({@code virtio_wmb}), then the {@code avail.idx} store. The buffers' contents, written by
+ *       the caller before {@code add}, are published by the same barrier.</li>
+ *   <li>{@link #kickIfNeeded()}: {@link Barriers#mb()} ({@code virtio_mb}: "expose available array
+ *       entries before checking avail event"), then {@code vring_need_event(avail_event, new, old)}
+ *       with {@code EVENT_IDX}, or {@code !(used.flags & NO_NOTIFY)} without it.</li>
+ *   <li>{@link #harvest}: read {@code used.idx}, then {@link Barriers#rmb()} ({@code virtio_rmb}:
+ *       "only get used array entries after they have been exposed by host"), then the used
+ *       elements and the data. With interrupts enabled and {@code EVENT_IDX}, it then stores
+ *       {@code used_event = last_used_idx} followed by {@link Barriers#mb()}
+ *       ({@code virtio_store_mb}).</li>
+ * </ol>
+ *
+ * <p><b>Checks.</b> {@link #add} refuses, before writing anything, buffers outside guest memory or
+ * overlapping the queue's own parts, chains longer than the queue size or over 2<sup>32</sup>
+ * bytes, lengths that are not a {@code u32}. {@link #harvest} refuses (with {@link VirtqueueFault})
+ * a device that moves {@code used.idx} past the chains in flight, names a descriptor that is not
+ * the head of a chain in flight, or reports more bytes written than the chain could hold.
+ *
+ * <p><b>Threads.</b> The driver object is single-threaded by contract, as a Linux virtqueue is
+ * under its caller's lock: one thread calls {@code add}, {@code kickIfNeeded}, {@code harvest} and
+ * the interrupt controls. Its descriptor bookkeeping (free list, chain lengths) is private to it
+ * and never read back from shared memory, so a device that scribbles on the descriptor table
+ * cannot corrupt it. The device runs concurrently on its own thread and meets this one only
+ * through the rings. An interrupt handler that runs on another thread should wake the driver's
+ * thread, not call {@code harvest} itself.
+ *
+ * <pre>{@code
+ * VirtqueueLayout layout = VirtqueueLayout.contiguous(256, 0);
+ * VirtqueueDriver driver = VirtqueueDriver.create("q0", guest, layout, features, doorbell::ring);
+ * int head = driver.add(requestAddr, requestLen, replyAddr, replyLen);   // -1 if full
+ * driver.kickIfNeeded();
+ * driver.harvest((id, len) -> consume(id, len));
+ * }</pre>
+ */
+public final class VirtqueueDriver {
+
+    /** What the driver does with each used buffer it harvests. */
+    @FunctionalInterface
+    public interface Completion {
+        /**
+         * Called once per used entry, in used-ring order, after its chain's descriptors were
+         * freed.
+         *
+         * @param head         the chain's head index, as {@link #add} returned it
+         * @param bytesWritten the used entry's {@code len}: bytes the device wrote, from the first
+         *                     writable buffer on
+         */
+        void complete(int head, long bytesWritten);
+    }
+
+    private static final long U32_MAX = 0xffff_ffffL;
+    private static final long MAX_CHAIN_BYTES = 1L << 32;
+    private static final int FORCED_KICK = 0xffff;
+
+    private final String name;
+    private final SysMem ring;
+    private final long memorySize;
+    private final VirtqueueLayout layout;
+    private final VirtioFeatures features;
+    private final boolean eventIdx;
+    private final int size;
+    private final int mask;
+    private final Runnable notifier;
+
+    // Driver-private descriptor state (Linux's desc_extra): never read back from shared memory.
+    private final int[] nextFree;
+    private final int[] chainLength;
+    private final long[] chainWritable;
+    private final long[] oneAddress = new long[2];
+    private final long[] oneLength = new long[2];
+    private int freeHead;
+    private int numFree;
+    private int chainsInFlight;
+
+    private int availShadow;
+    private int numAdded;
+    private int lastUsed;
+    private boolean interruptsEnabled = true;
+
+    private long chainsAdded;
+    private long chainsUsed;
+    private long kicks;
+    private long kicksSuppressed;
+
+    private VirtqueueDriver(String name, SysMem guest, VirtqueueLayout layout, VirtioFeatures features,
+                            Runnable notifier) {
+        this.name = name;
+        this.ring = guest.withMode(AccessMode.OPAQUE).withOrder(ByteOrder.LITTLE_ENDIAN);
+        this.memorySize = guest.size();
+        this.layout = layout;
+        this.features = features;
+        this.eventIdx = features.eventIdx();
+        this.size = layout.queueSize();
+        this.mask = size - 1;
+        this.notifier = notifier;
+        this.nextFree = new int[size];
+        this.chainLength = new int[size];
+        this.chainWritable = new long[size];
+        for (int i = 0; i < size; i++) {
+            nextFree[i] = i + 1;
+        }
+        this.numFree = size;
+    }
+
+    /**
+     * Initialises the queue at {@code layout} in {@code guest} and returns its driver side: the
+     * three parts are zeroed (so {@code avail.idx}, {@code used.idx} and both flags start at 0, as
+     * "The driver MUST initialize flags in the used ring to 0" requires, and the event words at
+     * 0), and every descriptor is free.
+     *
+     * @param name     the queue's name, used in messages
+     * @param guest    guest memory holding the rings and the buffers; the queue uses its own
+     *                 OPAQUE little-endian view of it
+     * @param features the negotiated features ({@link VirtioFeatures#negotiate})
+     * @param notifier the available-buffer notification: writes the device's doorbell
+     * @throws IllegalArgumentException if the layout does not fit in guest memory
+     */
+    public static VirtqueueDriver create(String name, SysMem guest, VirtqueueLayout layout, VirtioFeatures features,
+                                         Runnable notifier) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(guest, "guest");
+        Objects.requireNonNull(layout, "layout");
+        Objects.requireNonNull(features, "features");
+        Objects.requireNonNull(notifier, "notifier");
+        checkFits(name, guest, layout);
+        int qs = layout.queueSize();
+        guest.segment().asSlice(layout.descriptorTable(), VirtqueueLayout.descriptorTableSize(qs)).fill((byte) 0);
+        guest.segment().asSlice(layout.availableRing(), VirtqueueLayout.availableRingSize(qs)).fill((byte) 0);
+        guest.segment().asSlice(layout.usedRing(), VirtqueueLayout.usedRingSize(qs)).fill((byte) 0);
+        // The zeroes before anything a device attached later reads.
+        Barriers.mb();
+        return new VirtqueueDriver(name, guest, layout, features, notifier);
+    }
+
+    static void checkFits(String name, SysMem guest, VirtqueueLayout layout) {
+        if (layout.end() > guest.size()) {
+            throw new IllegalArgumentException("virtqueue '" + name + "': " + layout + " ends at 0x"
+                    + Long.toHexString(layout.end()) + ", past the end of guest memory '" + guest.name() + "' of "
+                    + guest.size() + " bytes (0x" + Long.toHexString(guest.size()) + ")");
+        }
+    }
+
+    /** The queue's name. */
+    public String name() {
+        return name;
+    }
+
+    /** Where the queue lies in guest memory. */
+    public VirtqueueLayout layout() {
+        return layout;
+    }
+
+    /** The negotiated features this side follows. */
+    public VirtioFeatures features() {
+        return features;
+    }
+
+    /** The queue size. */
+    public int queueSize() {
+        return size;
+    }
+
+    /** Descriptors not in any chain in flight. */
+    public int freeDescriptors() {
+        return numFree;
+    }
+
+    /** Chains added and not yet harvested. */
+    public int chainsInFlight() {
+        return chainsInFlight;
+    }
+
+    /**
+     * Adds a chain of one device-readable buffer followed by one device-writable buffer, the shape
+     * of a request and its reply.
+     *
+     * @return the chain's head index, or -1 if fewer than two descriptors are free
+     * @see #add(long[], long[], int, int)
+     */
+    public int add(long readAddress, long readLength, long writeAddress, long writeLength) {
+        oneAddress[0] = readAddress;
+        oneLength[0] = readLength;
+        oneAddress[1] = writeAddress;
+        oneLength[1] = writeLength;
+        return add(oneAddress, oneLength, 1, 1);
+    }
+
+    /**
+     * Adds a chain of {@code readable} device-readable buffers followed by {@code writable}
+     * device-writable buffers, taken in order from {@code addresses}/{@code lengths}, and makes it
+     * available: descriptors, ring entry, write barrier, {@code avail.idx}. Call
+     * {@link #kickIfNeeded()} after one or more adds.
+     *
+     * @return the chain's head index (the {@code id} its used entry will carry), or -1 if there
+     *         are not enough free descriptors; nothing is written then
+     * @throws IllegalArgumentException if the counts are negative, both zero, larger than the
+     *                                  arrays or the queue size; if a length is not in [0, 2^32);
+     *                                  if a buffer lies outside guest memory or overlaps the queue's
+     *                                  parts; or if the chain holds more than 2^32 bytes. Nothing is
+     *                                  written then.
+     */
+    public int add(long[] addresses, long[] lengths, int readable, int writable) {
+        int count = checkChain(addresses, lengths, readable, writable);
+        if (count > numFree) {
+            return -1;
+        }
+        int head = freeHead;
+        int index = head;
+        long writableBytes = 0;
+        for (int i = 0; i < count; i++) {
+            boolean last = i == count - 1;
+            boolean isWritable = i >= readable;
+            int next = nextFree[index];
+            long d = layout.descriptor(index);
+            ring.write64(d, addresses[i]);
+            ring.write32(d + 8, (int) lengths[i]);
+            ring.write16(d + 12, (isWritable ? VirtqueueDevice.DESC_F_WRITE : 0) | (last ? 0 : VirtqueueDevice.DESC_F_NEXT));
+            ring.write16(d + 14, last ? 0 : next);
+            if (isWritable) {
+                writableBytes += lengths[i];
+            }
+            if (!last) {
+                index = next;
+            }
+        }
+        freeHead = nextFree[index];
+        numFree -= count;
+        chainLength[head] = count;
+        chainWritable[head] = writableBytes;
+        chainsInFlight++;
+        chainsAdded++;
+
+        ring.write16(layout.availRing(availShadow & mask), head);
+        // Descriptors, ring entry and buffer contents before the index that exposes them.
+        Barriers.wmb();
+        availShadow = (availShadow + 1) & 0xffff;
+        ring.write16(layout.availIdx(), availShadow);
+        numAdded++;
+        if (numAdded == FORCED_KICK) {
+            // vring_need_event compares 16-bit distances: kick before the window could wrap.
+            kickIfNeeded();
+        }
+        return head;
+    }
+
+    private int checkChain(long[] addresses, long[] lengths, int readable, int writable) {
+        Objects.requireNonNull(addresses, "addresses");
+        Objects.requireNonNull(lengths, "lengths");
+        if (readable < 0 || writable < 0 || readable + writable == 0) {
+            throw new IllegalArgumentException("virtqueue '" + name + "': a chain needs at least one buffer; got "
+                    + readable + " readable and " + writable + " writable");
+        }
+        int count = readable + writable;
+        if (count > addresses.length || count > lengths.length) {
+            throw new IllegalArgumentException("virtqueue '" + name + "': a chain of " + count + " buffers, but only "
+                    + addresses.length + " addresses and " + lengths.length + " lengths were given");
+        }
+        if (count > size) {
+            throw new IllegalArgumentException("virtqueue '" + name + "': a chain of " + count
+                    + " buffers is longer than the queue size " + size);
+        }
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            long addr = addresses[i];
+            long len = lengths[i];
+            String what = "buffer " + i + " (" + (i < readable ? "readable" : "writable") + ", addr 0x"
+                    + Long.toHexString(addr) + ", len " + len + ")";
+            if (len < 0 || len > U32_MAX) {
+                throw new IllegalArgumentException("virtqueue '" + name + "': " + what
+                        + " has a length that is not a u32");
+            }
+            if (addr < 0 || addr > memorySize - len) {
+                throw new IllegalArgumentException("virtqueue '" + name + "': " + what
+                        + " lies outside guest memory of " + memorySize + " bytes (0x" + Long.toHexString(memorySize) + ")");
+            }
+            checkOutside(what, addr, len, layout.descriptorTable(), VirtqueueLayout.descriptorTableSize(size),
+                    "descriptor table");
+            checkOutside(what, addr, len, layout.availableRing(), VirtqueueLayout.availableRingSize(size),
+                    "available ring");
+            checkOutside(what, addr, len, layout.usedRing(), VirtqueueLayout.usedRingSize(size), "used ring");
+            total += len;
+        }
+        if (total > MAX_CHAIN_BYTES) {
+            throw new IllegalArgumentException("virtqueue '" + name + "': the chain holds " + total
+                    + " bytes, more than the 2^32 a chain may hold");
+        }
+        return count;
+    }
+
+    private void checkOutside(String what, long addr, long len, long partStart, long partSize, String part) {
+        if (addr < partStart + partSize && partStart < addr + len) {
+            throw new IllegalArgumentException("virtqueue '" + name + "': " + what + " overlaps the queue's " + part
+                    + " [0x" + Long.toHexString(partStart) + ", 0x" + Long.toHexString(partStart + partSize) + ")");
+        }
+    }
+
+    /**
+     * Notifies the device of the chains added since the last call, unless it suppressed
+     * notifications: with {@code EVENT_IDX}, iff {@code avail_event} lies among the indexes just
+     * published ({@link EventIndex#needEvent}); without it, iff {@code used.flags} lacks
+     * {@code NO_NOTIFY}. A full barrier comes first, so the device either sees the new
+     * {@code avail.idx} before it sleeps or its request for a kick is seen here.
+     *
+     * @return whether the device was notified; false also when nothing was added
+     */
+    public boolean kickIfNeeded() {
+        if (numAdded == 0) {
+            return false;
+        }
+        Barriers.mb();
+        int newIdx = availShadow;
+        int old = (availShadow - numAdded) & 0xffff;
+        numAdded = 0;
+        boolean notify;
+        if (eventIdx) {
+            notify = EventIndex.needEvent(ring.read16(layout.availEvent()), newIdx, old);
+        } else {
+            notify = (ring.read16(layout.usedFlags()) & VirtqueueDevice.USED_F_NO_NOTIFY) == 0;
+        }
+        if (notify) {
+            kicks++;
+            notifier.run();
+        } else {
+            kicksSuppressed++;
+        }
+        return notify;
+    }
+
+    /**
+     * Takes every used entry the device has published, frees its chain and passes it to
+     * {@code completion}, in used-ring order.
+     *
+     * @return the number of entries harvested
+     * @throws VirtqueueFault if the device moved {@code used.idx} past the chains in flight, named a
+     *                        descriptor that is not the head of a chain in flight, or reported more
+     *                        bytes written than the chain's writable buffers hold
+     */
+    public int harvest(Completion completion) {
+        Objects.requireNonNull(completion, "completion");
+        int harvested = 0;
+        while (true) {
+            int usedIdx = ring.read16(layout.usedIdx());
+            int pending = (usedIdx - lastUsed) & 0xffff;
+            if (pending == 0) {
+                break;
+            }
+            if (pending > chainsInFlight) {
+                throw new VirtqueueFault(name, "used.idx moved from " + lastUsed + " to " + usedIdx + ": " + pending
+                        + " used entries, but only " + chainsInFlight + " chains were in flight");
+            }
+            // Used elements and the data they describe only after the index that exposed them.
+            Barriers.rmb();
+            for (int k = 0; k < pending; k++) {
+                long element = layout.usedElement(lastUsed & mask);
+                long id = Integer.toUnsignedLong(ring.read32(element));
+                long len = Integer.toUnsignedLong(ring.read32(element + 4));
+                if (id >= size || chainLength[(int) id] == 0) {
+                    throw new VirtqueueFault(name, "used.ring[" + (lastUsed & mask) + "] (used index " + lastUsed
+                            + ") names descriptor " + id + ", which is not the head of a chain in flight");
+                }
+                int head = (int) id;
+                if (len > chainWritable[head]) {
+                    throw new VirtqueueFault(name, "used.ring[" + (lastUsed & mask) + "] says " + len
+                            + " bytes were written to the chain at head " + head + ", which has "
+                            + chainWritable[head] + " writable bytes");
+                }
+                free(head);
+                lastUsed = (lastUsed + 1) & 0xffff;
+                harvested++;
+                completion.complete(head, len);
+            }
+        }
+        if (harvested > 0 && interruptsEnabled && eventIdx) {
+            // Ask for an interrupt at the next used entry, and make that visible before the next
+            // read of used.idx (virtio_store_mb).
+            ring.write16(layout.usedEvent(), lastUsed);
+            Barriers.mb();
+        }
+        return harvested;
+    }
+
+    private void free(int head) {
+        int count = chainLength[head];
+        int last = head;
+        for (int i = 1; i < count; i++) {
+            last = nextFree[last];
+        }
+        nextFree[last] = freeHead;
+        freeHead = head;
+        numFree += count;
+        chainLength[head] = 0;
+        chainWritable[head] = 0;
+        chainsInFlight--;
+        chainsUsed++;
+    }
+
+    /**
+     * Asks the device to interrupt at its next used entry, then checks whether used entries
+     * arrived already: {@code used_event = last_used_idx} with {@code EVENT_IDX}, else
+     * {@code avail.flags = 0}; then a full barrier and a re-read of {@code used.idx} (Linux's
+     * {@code virtqueue_enable_cb}).
+     *
+     * @return true if no used entry is pending, so the driver may wait for an interrupt; false if
+     *         it must harvest first
+     */
+    public boolean enableInterrupts() {
+        interruptsEnabled = true;
+        if (eventIdx) {
+            ring.write16(layout.usedEvent(), lastUsed);
+        } else {
+            ring.write16(layout.availFlags(), 0);
+        }
+        Barriers.mb();
+        return ring.read16(layout.usedIdx()) == lastUsed;
+    }
+
+    /**
+     * Tells the device interrupts are not needed: {@code avail.flags = NO_INTERRUPT} without
+     * {@code EVENT_IDX}; with it, {@code used_event} is simply no longer advanced by
+     * {@link #harvest} ("The driver MUST set flags to 0"), so the device interrupts at most once
+     * more. Both are hints: the driver must tolerate interrupts it did not ask for.
+     */
+    public void disableInterrupts() {
+        interruptsEnabled = false;
+        if (!eventIdx) {
+            ring.write16(layout.availFlags(), VirtqueueDevice.AVAIL_F_NO_INTERRUPT);
+        }
+    }
+
+    /** The shadow {@code avail.idx}: chains made available, modulo 2^16. */
+    public int availIdx() {
+        return availShadow;
+    }
+
+    /** The driver's {@code last_used_idx}: used entries harvested, modulo 2^16. */
+    public int lastUsedIdx() {
+        return lastUsed;
+    }
+
+    /** Chains added since the queue was created. */
+    public long chainsAdded() {
+        return chainsAdded;
+    }
+
+    /** Chains harvested since the queue was created. */
+    public long chainsUsed() {
+        return chainsUsed;
+    }
+
+    /** Notifications sent to the device. */
+    public long kicks() {
+        return kicks;
+    }
+
+    /** {@link #kickIfNeeded()} calls with new chains whose notification the device suppressed. */
+    public long kicksSuppressed() {
+        return kicksSuppressed;
+    }
+
+    @Override
+    public String toString() {
+        return "VirtqueueDriver[" + name + ", " + layout + ", " + features + ", avail.idx=" + availShadow
+                + ", last_used_idx=" + lastUsed + ", " + chainsInFlight + " chains in flight, " + numFree + " free]";
+    }
+}
