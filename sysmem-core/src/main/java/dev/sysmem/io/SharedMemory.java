@@ -35,7 +35,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>The memory is usable from any thread. {@link #close} unmaps it (or frees it); it is
  *       idempotent, and every access through a view made before then throws
  *       {@link IllegalStateException} naming the region. If another process truncates the file,
- *       accesses to the lost pages throw {@link MemoryFault}; the JVM does not crash.</li>
+ *       accesses to the lost pages throw {@link MemoryFault}, and work again once the file has its
+ *       size back; the JVM does not crash (see {@link MemoryFault} for the JDK's one narrow
+ *       window).</li>
  *   <li>Sizes and offsets are {@code long}: no 2 GiB limit.</li>
  * </ul>
  *

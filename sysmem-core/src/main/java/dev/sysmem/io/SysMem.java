@@ -40,8 +40,9 @@ import java.util.Set;
  *   <li>After the segment's arena closes, accesses throw {@link IllegalStateException} naming the
  *       region. If a peer truncates the file behind a mapped segment, the access that touches a
  *       lost page throws {@link MemoryFault}, interpreted or JIT-compiled, and the JVM keeps
- *       running. For that guarantee accesses to mapped segments ({@link MemorySegment#isMapped()})
- *       cost one method call more than accesses to anonymous memory; see {@code MappedAccess}.</li>
+ *       running ({@link MemoryFault} states the one narrow window the JDK leaves open). For that,
+ *       an access to a mapped segment ({@link MemorySegment#isMapped()}) costs a method call more
+ *       than one to anonymous memory, two before an atomic or an 8/16-bit ordered store.</li>
  *   <li>The atomic read-modify-write methods (32 and 64 bits) are sequentially consistent whatever
  *       the view's mode. 8/16-bit atomics do not exist in the JDK and are refused.</li>
  * </ul>

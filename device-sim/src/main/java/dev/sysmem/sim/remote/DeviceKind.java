@@ -1,0 +1,105 @@
+package dev.sysmem.sim.remote;
+
+import dev.sysmem.io.SharedMemory;
+import dev.sysmem.io.SysMem;
+import dev.sysmem.sim.AccessTrace;
+import dev.sysmem.sim.Device;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * A kind of device that can be started by name over a region of shared memory: what the
+ * {@code sysmem-sim} command line lists and runs, what the JUnit extension
+ * ({@code @SimulatedDevice(kind = "mailbox")}) starts, and the KIND a {@link RemoteDeviceHost}
+ * writes into the header so that a driver in another process finds the device it expects.
+ *
+ * <p>A kind's own parameters are picocli {@code @Option} fields of the implementing class, read
+ * by {@link #build}; the command line offers them after {@code run <kind>}, and the JUnit
+ * extension parses its {@code options} with them. Because options are fields, an instance is
+ * used for one device: {@link DeviceKinds} hands out fresh ones.
+ *
+ * <p><b>Contract.</b> {@link #build} only constructs: the device does not run until a
+ * {@link dev.sysmem.sim.DeviceRunner} starts it, and it touches nothing but its region (and, to
+ * simulate removal, may close its memory).
+ * {@link Model#ready()} turns true once the device serves (and stays true while it runs); the
+ * host publishes READY then.
+ *
+ * <pre>{@code
+ * DeviceKind kind = DeviceKinds.create("mailbox");
+ * DeviceKind.Model model = kind.build(new DeviceKind.Setup("mbox", shm, 0, shm.size(), Optional.empty()));
+ * try (DeviceRunner runner = new DeviceRunner().start(model.device())) { ... }
+ * }</pre>
+ */
+public interface DeviceKind {
+
+    /** The kind's name, as typed on the command line and written in KIND: {@code [a-z0-9-]}, at most 32 characters. */
+    String name();
+
+    /** One line saying what the device is and which spec it follows. */
+    String description();
+
+    /** The smallest region the device works in, in bytes. */
+    long minRegionSize();
+
+    /** The region size used when none is asked for. */
+    default long defaultRegionSize() {
+        return minRegionSize();
+    }
+
+    /**
+     * A device over the region {@code setup} describes, named and traced as it says, configured by
+     * this instance's options.
+     *
+     * @throws IllegalArgumentException if the region does not suit the device (too small, read-only, ...)
+     */
+    Model build(Setup setup);
+
+    /**
+     * Where and how a device is built: its name, the memory it lives in (which the device may close,
+     * as a surprise removal does), the part of that memory that is its region, and the trace to
+     * record into, if any. A host gives the device a mapping of its own, so that closing it takes
+     * nothing else away.
+     *
+     * @param deviceName   the device's name
+     * @param memory       the memory holding the region
+     * @param regionOffset where the region starts in {@code memory}
+     * @param regionSize   the region's size in bytes
+     * @param trace        where the device records its accesses, if anywhere
+     */
+    record Setup(String deviceName, SharedMemory memory, long regionOffset, long regionSize,
+                 Optional<AccessTrace> trace) {
+        public Setup {
+            Objects.requireNonNull(deviceName, "deviceName");
+            Objects.requireNonNull(memory, "memory");
+            Objects.requireNonNull(trace, "trace");
+            if (regionOffset < 0 || regionSize <= 0 || regionOffset > memory.size() - regionSize) {
+                throw new IndexOutOfBoundsException("device '" + deviceName + "': a region of " + regionSize
+                        + " bytes at offset " + regionOffset + " does not fit its " + memory.size() + "-byte memory");
+            }
+        }
+
+        /** The region as an {@link dev.sysmem.io.AccessMode#OPAQUE} view named after the device. */
+        public SysMem region() {
+            return memory.io(deviceName).slice(regionOffset, regionSize).withName(deviceName);
+        }
+    }
+
+    /**
+     * A built device and what a host shows about it.
+     *
+     * @param device   the device, not started
+     * @param ready    true once the device serves requests
+     * @param activity a short account of what it has done so far, for a status line (for example
+     *                 {@code "42 requests served"})
+     */
+    record Model(Device device, BooleanSupplier ready, Supplier<String> activity) {
+        public Model {
+            Objects.requireNonNull(device, "device");
+            Objects.requireNonNull(ready, "ready");
+            Objects.requireNonNull(activity, "activity");
+        }
+    }
+}

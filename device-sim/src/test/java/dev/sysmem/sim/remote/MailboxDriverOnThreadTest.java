@@ -1,0 +1,30 @@
+package dev.sysmem.sim.remote;
+
+import dev.sysmem.io.SysMem;
+import dev.sysmem.sim.DeviceRunner;
+import dev.sysmem.sim.junit.SimulatedDevice;
+import org.junit.jupiter.api.BeforeEach;
+
+/** The driver tests with the device on a thread of this JVM, started by the JUnit extension. */
+@SimulatedDevice("mailbox")
+class MailboxDriverOnThreadTest extends MailboxDriverContract {
+
+    private SysMem region;
+    private DeviceRunner runner;
+
+    @BeforeEach
+    void wire(SysMem deviceRegion, DeviceRunner deviceRunner) {
+        this.region = deviceRegion;
+        this.runner = deviceRunner;
+    }
+
+    @Override
+    SysMem region() {
+        return region;
+    }
+
+    @Override
+    void checkDevice() {
+        runner.checkHealthy();
+    }
+}

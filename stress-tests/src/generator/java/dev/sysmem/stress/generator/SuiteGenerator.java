@@ -1,0 +1,322 @@
+package dev.sysmem.stress.generator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Writes the jcstress suites of the {@code stress-tests} module: every template in the templates
+ * directory (one per property) expanded over the axes below, one Java class per cell.
+ *
+ * <p>Run by Maven in {@code generate-sources} as a source-file program, because it must run before
+ * the module (which holds the classes it generates) is compiled:
+ * <pre>{@code java SuiteGenerator.java src/generator/templates target/generated-sources/jcstress}</pre>
+ *
+ * <p><b>Adding a width, a mode or a segment kind is one line</b> in {@link #WIDTHS}, {@link #MODES}
+ * or {@link #SEGMENTS}; every template that expands over that axis picks it up. A mode lists the
+ * guarantees it promises; a template's weak outcome is FORBIDDEN in the modes that promise the
+ * template's guarantee and ACCEPTABLE_INTERESTING in the others.
+ *
+ * <p>A template is Java source with {@code ${name}} placeholders; a placeholder the cell does not
+ * define fails the generation, naming the template and the placeholder. Consecutive
+ * {@code @Outcome} lines are aligned after substitution, so the generated tests read like the
+ * jcstress samples.
+ */
+public final class SuiteGenerator {
+
+    /** What an access mode may promise; DESIGN.md's mode table, one constant per claim. */
+    enum Guarantee {
+        ALIGNMENT_CHECKED, ATOMICITY, NO_ELISION, COHERENCE, MESSAGE_PASSING, LOAD_BUFFERING, STORE_BUFFERING, IRIW,
+        /** What no mode promises: the weak outcome of mixed-size tests and of controls. */
+        NOTHING
+    }
+
+    record WidthAxis(String name, int bits) {
+    }
+
+    record ModeAxis(String name, String accessMode, Set<Guarantee> promises) {
+    }
+
+    record SegmentAxis(String name, String kind, String description) {
+    }
+
+    record Template(String name, String property, Guarantee guarantee,
+                    List<WidthAxis> widths, List<ModeAxis> modes, List<SegmentAxis> segments) {
+    }
+
+    // ---- The axes: one line per width, mode and segment kind. -----------------------------------
+
+    static final List<WidthAxis> WIDTHS = List.of(
+            new WidthAxis("U8", 8),
+            new WidthAxis("U16", 16),
+            new WidthAxis("U32", 32),
+            new WidthAxis("U64", 64));
+
+    static final List<ModeAxis> MODES = List.of(
+            mode("Plain", "PLAIN", Guarantee.ALIGNMENT_CHECKED),
+            mode("Opaque", "OPAQUE", Guarantee.ALIGNMENT_CHECKED, Guarantee.ATOMICITY, Guarantee.NO_ELISION, Guarantee.COHERENCE),
+            mode("AcquireRelease", "ACQUIRE_RELEASE", Guarantee.ALIGNMENT_CHECKED, Guarantee.ATOMICITY, Guarantee.NO_ELISION, Guarantee.COHERENCE, Guarantee.MESSAGE_PASSING, Guarantee.LOAD_BUFFERING),
+            mode("Volatile", "VOLATILE", Guarantee.ALIGNMENT_CHECKED, Guarantee.ATOMICITY, Guarantee.NO_ELISION, Guarantee.COHERENCE, Guarantee.MESSAGE_PASSING, Guarantee.LOAD_BUFFERING, Guarantee.STORE_BUFFERING, Guarantee.IRIW));
+
+    static final List<SegmentAxis> SEGMENTS = List.of(
+            new SegmentAxis("Anonymous", "ANONYMOUS", "anonymous shared-arena memory"),
+            new SegmentAxis("FileBacked", "FILE_BACKED", "a file-backed /dev/shm mapping"));
+
+    // ---- The properties: one template each, the guarantee its weak outcome tests, its axes. -----
+
+    static final List<Template> TEMPLATES = List.of(
+            new Template("Atomicity", "ATOMICITY", Guarantee.ATOMICITY, WIDTHS, MODES, SEGMENTS),
+            new Template("NoElision", "NO_ELISION", Guarantee.NO_ELISION, WIDTHS, MODES, SEGMENTS),
+            new Template("Coherence", "COHERENCE", Guarantee.COHERENCE, WIDTHS, MODES, SEGMENTS),
+            new Template("MessagePassing", "MESSAGE_PASSING", Guarantee.MESSAGE_PASSING, WIDTHS, MODES, SEGMENTS),
+            new Template("StoreBuffering", "STORE_BUFFERING", Guarantee.STORE_BUFFERING, WIDTHS, MODES, SEGMENTS),
+            new Template("LoadBuffering", "LOAD_BUFFERING", Guarantee.LOAD_BUFFERING, WIDTHS, MODES, SEGMENTS),
+            new Template("Iriw", "IRIW", Guarantee.IRIW, WIDTHS, MODES, SEGMENTS),
+            new Template("Publication", "PUBLICATION", Guarantee.MESSAGE_PASSING, List.of(), MODES, SEGMENTS),
+            new Template("MixedSize", "MIXED_SIZE", Guarantee.NOTHING, List.of(), MODES, SEGMENTS),
+            new Template("MisalignedRejected", "MISALIGNED_REJECTED", Guarantee.ALIGNMENT_CHECKED,
+                    WIDTHS.stream().filter(w -> w.bits() > 8).toList(), MODES, SEGMENTS),
+            new Template("CacheLineTearingControl", "TEARING_CONTROL", Guarantee.NOTHING,
+                    WIDTHS.stream().filter(w -> w.bits() == 64).toList(), plainOnly(), SEGMENTS),
+            new Template("FieldSpinControl", "ELISION_CONTROL", Guarantee.NOTHING, List.of(), plainOnly(), List.of()));
+
+    /** The initial and the written value of every byte in the tests that look for torn values. */
+    static final int INITIAL_BYTE = 0x5a;
+    static final int WRITTEN_BYTE = 0xa5;
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9]+)}");
+    private static final Pattern OUTCOME = Pattern.compile("^(\\s*@Outcome\\()(id = \"[^\"]*\",\\s*)?(expect = [A-Z_]+,)\\s*(desc = .*)$");
+
+    private SuiteGenerator() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 2) {
+            System.err.println("usage: java SuiteGenerator.java TEMPLATE_DIR OUTPUT_DIR");
+            System.exit(2);
+        }
+        Path templates = Path.of(args[0]);
+        Path out = Path.of(args[1]).resolve("dev/sysmem/stress/generated");
+        deleteTree(out);
+        Files.createDirectories(out);
+        int count = 0;
+        for (Template template : TEMPLATES) {
+            Path file = templates.resolve(template.name() + ".java.tmpl");
+            String text = Files.readString(file);
+            for (Map<String, String> cell : cells(template)) {
+                String source = alignOutcomes(substitute(text, cell, file));
+                Files.writeString(out.resolve(cell.get("class") + ".java"), source);
+                count++;
+            }
+        }
+        System.out.println("SuiteGenerator: wrote " + count + " jcstress tests to " + out);
+    }
+
+    static List<Map<String, String>> cells(Template t) {
+        List<Map<String, String>> cells = new ArrayList<>();
+        for (WidthAxis w : orSingleAbsent(t.widths())) {
+            for (ModeAxis m : t.modes()) {
+                for (SegmentAxis s : orSingleAbsent(t.segments())) {
+                    cells.add(cell(t, w, m, s));
+                }
+            }
+        }
+        return cells;
+    }
+
+    private static Map<String, String> cell(Template t, WidthAxis w, ModeAxis m, SegmentAxis s) {
+        Map<String, String> v = new LinkedHashMap<>();
+        StringBuilder name = new StringBuilder(t.name());
+        StringBuilder claim = new StringBuilder("@Claim(property = Property." + t.property() + ", mode = AccessMode." + m.accessMode());
+        if (w != null) {
+            name.append('_').append(w.name());
+            claim.append(", width = Width.").append(w.name());
+            widthValues(w, v);
+        }
+        name.append('_').append(m.name());
+        if (s != null) {
+            name.append('_').append(s.name());
+            claim.append(", segment = SegmentKind.").append(s.kind());
+            v.put("segment", s.kind());
+            v.put("segmentText", s.description());
+        }
+        claim.append(')');
+        boolean promised = m.promises().contains(t.guarantee());
+        v.put("class", name.toString());
+        v.put("claim", claim.toString());
+        v.put("mode", m.accessMode());
+        v.put("weak", promised ? "FORBIDDEN" : "ACCEPTABLE_INTERESTING");
+        v.put("verdict", verdict(t, m, promised));
+        return v;
+    }
+
+    private static void widthValues(WidthAxis w, Map<String, String> v) {
+        int bytes = w.bits() / 8;
+        boolean wide = w.bits() == 64;
+        String letter = wide ? "J" : "I";
+        v.put("width", w.name());
+        v.put("bits", Integer.toString(w.bits()));
+        v.put("type", wide ? "long" : "int");
+        v.put("read", "read" + w.bits());
+        v.put("write", "write" + w.bits());
+        v.put("R2", letter.repeat(2) + "_Result");
+        v.put("R4", letter.repeat(4) + "_Result");
+        v.put("byteResult", "I".repeat(bytes) + "_Result");
+        v.put("initial", pattern(INITIAL_BYTE, bytes, wide));
+        v.put("written", pattern(WRITTEN_BYTE, bytes, wide));
+        v.put("initialBytes", repeatJoined(Integer.toString(INITIAL_BYTE), bytes));
+        v.put("writtenBytes", repeatJoined(Integer.toString(WRITTEN_BYTE), bytes));
+        StringBuilder split = new StringBuilder();
+        for (int i = 0; i < bytes; i++) {
+            if (i > 0) {
+                split.append('\n');
+            }
+            split.append("r.r").append(i + 1).append(" = (int) ").append(i == 0 ? "v" : "(v >>> " + 8 * i + ")").append(" & 0xff;");
+        }
+        v.put("splitBytes", split.toString());
+    }
+
+    private static String verdict(Template t, ModeAxis m, boolean promised) {
+        if (promised) {
+            return m.accessMode() + " promises this (DESIGN.md), so the outcome that would break it is "
+                    + "FORBIDDEN: one sighting fails the run.";
+        }
+        if (t.property().endsWith("_CONTROL")) {
+            return "A sensitivity control: its outcome is ACCEPTABLE_INTERESTING, and the claims report fails a "
+                    + "full run (not a sanity run) that did not see it.";
+        }
+        if (t.guarantee() == Guarantee.NOTHING) {
+            return "No access mode promises this, so the outcome is allowed (ACCEPTABLE_INTERESTING); the claims "
+                    + "report says whether this machine showed it.";
+        }
+        if (!m.promises().contains(Guarantee.ATOMICITY)) {
+            return m.accessMode() + " promises no ordering and no atomicity beyond 32 bits: this cell is a negative "
+                    + "control, its weak outcome allowed (ACCEPTABLE_INTERESTING); the claims report says whether "
+                    + "this machine showed it.";
+        }
+        return m.accessMode() + " does not promise this, so the outcome is allowed (ACCEPTABLE_INTERESTING); the "
+                + "claims report says whether this machine showed it.";
+    }
+
+    private static String pattern(int b, int bytes, boolean wide) {
+        String hex = Integer.toHexString(b).repeat(bytes);
+        return "0x" + hex + (wide ? "L" : "");
+    }
+
+    private static String repeatJoined(String s, int n) {
+        return String.join(", ", Collections.nCopies(n, s));
+    }
+
+    /** Replaces each {@code ${name}}; a multi-line value continues with the text before the placeholder. */
+    static String substitute(String text, Map<String, String> values, Path template) {
+        StringBuilder out = new StringBuilder();
+        for (String line : text.split("\n", -1)) {
+            Matcher m = PLACEHOLDER.matcher(line);
+            StringBuilder l = new StringBuilder();
+            while (m.find()) {
+                String value = values.get(m.group(1));
+                if (value == null) {
+                    throw new IllegalArgumentException(template + ": placeholder ${" + m.group(1)
+                            + "} is not defined for cell " + values.get("class") + "; defined: " + values.keySet());
+                }
+                String before = line.substring(0, m.start());
+                String prefix = before.isBlank() || before.strip().equals("*") ? before : "";
+                String wrapped = before.strip().equals("*") ? wrap(value, 100 - before.length()) : value;
+                m.appendReplacement(l, Matcher.quoteReplacement(wrapped.replace("\n", "\n" + prefix)));
+            }
+            m.appendTail(l);
+            out.append(l).append('\n');
+        }
+        return out.substring(0, out.length() - 1);
+    }
+
+    private static String wrap(String text, int width) {
+        StringBuilder out = new StringBuilder();
+        int lineStart = 0;
+        for (String word : text.split(" ")) {
+            if (out.length() - lineStart + word.length() + 1 > width && out.length() > lineStart) {
+                out.append('\n');
+                lineStart = out.length();
+            } else if (out.length() > lineStart) {
+                out.append(' ');
+            }
+            out.append(word);
+        }
+        return out.toString();
+    }
+
+    /** Pads consecutive {@code @Outcome} lines so that their {@code expect} and {@code desc} line up. */
+    static String alignOutcomes(String source) {
+        List<String> lines = new ArrayList<>(List.of(source.split("\n", -1)));
+        int i = 0;
+        while (i < lines.size()) {
+            int end = i;
+            while (end < lines.size() && OUTCOME.matcher(lines.get(end)).matches()) {
+                end++;
+            }
+            if (end > i) {
+                int idWidth = 0;
+                int expectWidth = 0;
+                for (int j = i; j < end; j++) {
+                    Matcher m = OUTCOME.matcher(lines.get(j));
+                    m.matches();
+                    idWidth = Math.max(idWidth, m.group(2) == null ? 0 : m.group(2).strip().length() + 1);
+                    expectWidth = Math.max(expectWidth, m.group(3).length() + 1);
+                }
+                for (int j = i; j < end; j++) {
+                    Matcher m = OUTCOME.matcher(lines.get(j));
+                    m.matches();
+                    String id = m.group(2) == null ? "" : m.group(2).strip() + " ";
+                    lines.set(j, m.group(1) + pad(id, idWidth) + pad(m.group(3) + " ", expectWidth) + m.group(4));
+                }
+                i = end;
+            } else {
+                i++;
+            }
+        }
+        return String.join("\n", lines);
+    }
+
+    private static String pad(String s, int width) {
+        return s + " ".repeat(Math.max(0, width - s.length()));
+    }
+
+    private static ModeAxis mode(String name, String accessMode, Guarantee... promises) {
+        return new ModeAxis(name, accessMode, Collections.unmodifiableSet(EnumSet.copyOf(List.of(promises))));
+    }
+
+    private static List<ModeAxis> plainOnly() {
+        return MODES.stream().filter(m -> m.accessMode().equals("PLAIN")).toList();
+    }
+
+    /** An absent axis still yields one cell: a list holding {@code null}. */
+    private static <T> List<T> orSingleAbsent(List<T> axis) {
+        return axis.isEmpty() ? Collections.singletonList(null) : axis;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Collections.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+}
