@@ -102,6 +102,11 @@ public final class Register {
 
     /** Whether {@code field} is one of this register's fields. */
     public boolean has(Field field) {
+        for (Field f : fields) {
+            if (f == field) {
+                return true;           // the field constants a register was built from: no equals() needed
+            }
+        }
         return fields.contains(field);
     }
 
@@ -234,6 +239,9 @@ public final class Register {
 
     private long own(RegisterValue value) {
         Register other = Objects.requireNonNull(value, "value").register();
+        if (other == this) {
+            return value.raw();        // the common case, without the structural comparison below
+        }
         boolean aliasOfThis = other.family.equals(family) && other.offset == offset && other.width == width
                 && other.relative == relative;
         if (!other.equals(this) && !aliasOfThis) {

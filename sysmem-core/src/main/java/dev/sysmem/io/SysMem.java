@@ -324,13 +324,34 @@ public final class SysMem implements Io {
 
     // ---- the access path ------------------------------------------------------------------------
 
-    private boolean refuses(long offset, int bytes, int widths) {
-        return offset < 0 || offset > size - bytes || ((address + offset) & (bytes - 1)) != 0 || (widths & bytes) == 0;
+    /**
+     * Whether this view refuses accesses of {@code bytes} bytes (a width it does not support, or a
+     * write to a read-only view). Bounds and alignment are left to the {@code VarHandle}, which
+     * checks both against the absolute address before touching memory; repeating them here cost
+     * about a third of a read (see benchmarks/README.md). Its exceptions are turned into this
+     * view's messages by {@link #refusal}.
+     */
+    private static boolean refuses(int bytes, int widths) {
+        return (widths & bytes) == 0;
     }
 
+    /** The exception, naming this region, for an access the checks refuse. */
     private RuntimeException refusal(long offset, Width width, boolean write) {
         AccessCheck.check(name, size, address, offset, width, widths(), write, isReadOnly());
         throw new AssertionError("access check passed on the slow path: " + offset + " " + width);
+    }
+
+    /**
+     * The exception, naming this region, for an access the {@code VarHandle} refused (out of
+     * bounds, misaligned, read-only); {@code cause} itself if the checks find nothing wrong.
+     */
+    private RuntimeException refusal(RuntimeException cause, long offset, Width width, boolean write) {
+        try {
+            AccessCheck.check(name, size, address, offset, width, widths(), write, isReadOnly());
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            return e;
+        }
+        return cause;
     }
 
     private IllegalStateException lost(IllegalStateException cause, long offset, Width width, boolean write) {
@@ -389,7 +410,7 @@ public final class SysMem implements Io {
 
     @Override
     public int read8(long offset) {
-        if (refuses(offset, 1, readWidths)) {
+        if (refuses(1, readWidths)) {
             throw refusal(offset, Width.U8, false);
         }
         try {
@@ -403,6 +424,8 @@ public final class SysMem implements Io {
                 default -> (byte) U8.getVolatile(segment, offset);
             };
             return Byte.toUnsignedInt(v);
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            throw refusal(e, offset, Width.U8, false);
         } catch (IllegalStateException e) {
             throw lost(e, offset, Width.U8, false);
         } catch (InternalError e) {
@@ -412,7 +435,7 @@ public final class SysMem implements Io {
 
     @Override
     public int read16(long offset) {
-        if (refuses(offset, 2, readWidths)) {
+        if (refuses(2, readWidths)) {
             throw refusal(offset, Width.U16, false);
         }
         try {
@@ -428,6 +451,8 @@ public final class SysMem implements Io {
                 };
             }
             return Short.toUnsignedInt(bigEndian ? Short.reverseBytes(v) : v);
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            throw refusal(e, offset, Width.U16, false);
         } catch (IllegalStateException e) {
             throw lost(e, offset, Width.U16, false);
         } catch (InternalError e) {
@@ -437,7 +462,7 @@ public final class SysMem implements Io {
 
     @Override
     public int read32(long offset) {
-        if (refuses(offset, 4, readWidths)) {
+        if (refuses(4, readWidths)) {
             throw refusal(offset, Width.U32, false);
         }
         try {
@@ -453,6 +478,8 @@ public final class SysMem implements Io {
                 };
             }
             return bigEndian ? Integer.reverseBytes(v) : v;
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            throw refusal(e, offset, Width.U32, false);
         } catch (IllegalStateException e) {
             throw lost(e, offset, Width.U32, false);
         } catch (InternalError e) {
@@ -462,7 +489,7 @@ public final class SysMem implements Io {
 
     @Override
     public long read64(long offset) {
-        if (refuses(offset, 8, readWidths)) {
+        if (refuses(8, readWidths)) {
             throw refusal(offset, Width.U64, false);
         }
         try {
@@ -478,6 +505,8 @@ public final class SysMem implements Io {
                 };
             }
             return bigEndian ? Long.reverseBytes(v) : v;
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            throw refusal(e, offset, Width.U64, false);
         } catch (IllegalStateException e) {
             throw lost(e, offset, Width.U64, false);
         } catch (InternalError e) {
@@ -487,7 +516,7 @@ public final class SysMem implements Io {
 
     @Override
     public void write8(long offset, int value) {
-        if (refuses(offset, 1, writeWidths) || value < -0x80 || value > 0xff) {
+        if (refuses(1, writeWidths) || value < -0x80 || value > 0xff) {
             checkValue(offset, Width.U8, value);
             throw refusal(offset, Width.U8, true);
         }
@@ -503,6 +532,8 @@ public final class SysMem implements Io {
                 case ACQUIRE_RELEASE -> U8.setRelease(segment, offset, v);
                 default -> U8.setVolatile(segment, offset, v);
             }
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            throw refusal(e, offset, Width.U8, true);
         } catch (IllegalStateException e) {
             throw lost(e, offset, Width.U8, true);
         } catch (InternalError e) {
@@ -512,7 +543,7 @@ public final class SysMem implements Io {
 
     @Override
     public void write16(long offset, int value) {
-        if (refuses(offset, 2, writeWidths) || value < -0x8000 || value > 0xffff) {
+        if (refuses(2, writeWidths) || value < -0x8000 || value > 0xffff) {
             checkValue(offset, Width.U16, value);
             throw refusal(offset, Width.U16, true);
         }
@@ -528,6 +559,8 @@ public final class SysMem implements Io {
                 case ACQUIRE_RELEASE -> U16.setRelease(segment, offset, v);
                 default -> U16.setVolatile(segment, offset, v);
             }
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            throw refusal(e, offset, Width.U16, true);
         } catch (IllegalStateException e) {
             throw lost(e, offset, Width.U16, true);
         } catch (InternalError e) {
@@ -537,7 +570,7 @@ public final class SysMem implements Io {
 
     @Override
     public void write32(long offset, int value) {
-        if (refuses(offset, 4, writeWidths)) {
+        if (refuses(4, writeWidths)) {
             throw refusal(offset, Width.U32, true);
         }
         int v = bigEndian ? Integer.reverseBytes(value) : value;
@@ -552,6 +585,8 @@ public final class SysMem implements Io {
                 case ACQUIRE_RELEASE -> U32.setRelease(segment, offset, v);
                 default -> U32.setVolatile(segment, offset, v);
             }
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            throw refusal(e, offset, Width.U32, true);
         } catch (IllegalStateException e) {
             throw lost(e, offset, Width.U32, true);
         } catch (InternalError e) {
@@ -561,7 +596,7 @@ public final class SysMem implements Io {
 
     @Override
     public void write64(long offset, long value) {
-        if (refuses(offset, 8, writeWidths)) {
+        if (refuses(8, writeWidths)) {
             throw refusal(offset, Width.U64, true);
         }
         long v = bigEndian ? Long.reverseBytes(value) : value;
@@ -576,6 +611,8 @@ public final class SysMem implements Io {
                 case ACQUIRE_RELEASE -> U64.setRelease(segment, offset, v);
                 default -> U64.setVolatile(segment, offset, v);
             }
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            throw refusal(e, offset, Width.U64, true);
         } catch (IllegalStateException e) {
             throw lost(e, offset, Width.U64, true);
         } catch (InternalError e) {
@@ -590,7 +627,7 @@ public final class SysMem implements Io {
     // getAndAdd uses a big-endian handle instead.
 
     private void checkAtomic(long offset, Width width) {
-        if (refuses(offset, width.bytes(), writeWidths)) {
+        if (refuses(width.bytes(), writeWidths)) {
             throw refusal(offset, width, true);
         }
     }
@@ -620,6 +657,8 @@ public final class SysMem implements Io {
                 case MappedAccess.AND32 -> (int) U32.getAndBitwiseAnd(segment, offset, value);
                 default -> throw new AssertionError("no 32-bit atomic " + op);
             };
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            throw refusal(e, offset, Width.U32, true);
         } catch (IllegalStateException e) {
             throw lost(e, offset, Width.U32, true);
         } catch (InternalError e) {
@@ -644,6 +683,8 @@ public final class SysMem implements Io {
                 case MappedAccess.AND64 -> (long) U64.getAndBitwiseAnd(segment, offset, value);
                 default -> throw new AssertionError("no 64-bit atomic " + op);
             };
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            throw refusal(e, offset, Width.U64, true);
         } catch (IllegalStateException e) {
             throw lost(e, offset, Width.U64, true);
         } catch (InternalError e) {
