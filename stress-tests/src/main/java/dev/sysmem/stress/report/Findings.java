@@ -40,6 +40,7 @@ final class Findings {
                 + " iterations per fork, " + s.forks() + " fork" + (s.forks() == 1 ? "" : "s") + " per configuration), "
                 + s.jvmConfigurations() + " JVM configuration" + (s.jvmConfigurations() == 1 ? "" : "s") + ", "
                 + (s.splitCompilation() ? "split" : "unified") + " compilation");
+        h.put("JVM arguments", s.jvmArgs().stream().map(a -> String.join(" ", a)).collect(Collectors.joining(" | ")));
         h.put("Test filter", report.selected().pattern());
         h.put("Tests", matrix.cells().size() + " in the suite, " + report.run().tests().size() + " with results; "
                 + stateCounts(matrix));
