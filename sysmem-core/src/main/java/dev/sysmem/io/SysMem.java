@@ -66,6 +66,10 @@ public final class SysMem implements Io {
     private static final VarHandle U32_BE = ValueLayout.JAVA_INT.withOrder(ByteOrder.BIG_ENDIAN).varHandle();
     private static final VarHandle U64_BE = ValueLayout.JAVA_LONG.withOrder(ByteOrder.BIG_ENDIAN).varHandle();
 
+    private static final int BIG_ENDIAN_ROUTE = 4;
+    private static final int MAPPED_ROUTE = 8;
+    private static final int PATH_MASK = 15;
+
     private static final int PLAIN = 0;
     private static final int OPAQUE = 1;
     private static final int ACQUIRE_RELEASE = 2;
@@ -85,6 +89,15 @@ public final class SysMem implements Io {
     private final int writeWidths;
     /** Whether the segment maps a file, which a peer may truncate under us; see {@link MappedAccess}. */
     private final boolean mapped;
+    /**
+     * Everything a read decides before touching memory, in one field so the access path makes one
+     * load and one switch: bits 0-1 the mode, bit 2 big-endian, bit 3 mapped file, and from bit 8
+     * the widths allowed ({@code bytes << 8} for each). {@link #writeRoute} is the same for writes,
+     * with no widths when the view is read-only. The benchmarks measured the separate loads and
+     * tests this replaces (see benchmarks/README.md).
+     */
+    private final int readRoute;
+    private final int writeRoute;
 
     private SysMem(String name, MemorySegment segment, AccessMode mode, boolean bigEndian, int widths, boolean readOnly) {
         this.name = name;
@@ -97,6 +110,9 @@ public final class SysMem implements Io {
         this.readWidths = widths;
         this.writeWidths = readOnly ? 0 : widths;
         this.mapped = segment.isMapped();
+        int path = modeCode | (bigEndian ? BIG_ENDIAN_ROUTE : 0) | (mapped ? MAPPED_ROUTE : 0);
+        this.readRoute = path | (readWidths << 8);
+        this.writeRoute = path | (writeWidths << 8);
     }
 
     /**
@@ -410,20 +426,22 @@ public final class SysMem implements Io {
 
     @Override
     public int read8(long offset) {
-        if (refuses(1, readWidths)) {
+        int route = readRoute;
+        if ((route & (1 << 8)) == 0) {
             throw refusal(offset, Width.U8, false);
         }
         try {
-            if (mapped) {
-                return (int) mappedRead(1, offset);
-            }
-            byte v = switch (modeCode) {
-                case PLAIN -> (byte) U8.get(segment, offset);
-                case OPAQUE -> (byte) U8.getOpaque(segment, offset);
-                case ACQUIRE_RELEASE -> (byte) U8.getAcquire(segment, offset);
-                default -> (byte) U8.getVolatile(segment, offset);
+            return switch (route & PATH_MASK) {
+                case PLAIN -> Byte.toUnsignedInt((byte) U8.get(segment, offset));
+                case OPAQUE -> Byte.toUnsignedInt((byte) U8.getOpaque(segment, offset));
+                case ACQUIRE_RELEASE -> Byte.toUnsignedInt((byte) U8.getAcquire(segment, offset));
+                case VOLATILE -> Byte.toUnsignedInt((byte) U8.getVolatile(segment, offset));
+                case BIG_ENDIAN_ROUTE | PLAIN -> Byte.toUnsignedInt((byte) U8.get(segment, offset));
+                case BIG_ENDIAN_ROUTE | OPAQUE -> Byte.toUnsignedInt((byte) U8.getOpaque(segment, offset));
+                case BIG_ENDIAN_ROUTE | ACQUIRE_RELEASE -> Byte.toUnsignedInt((byte) U8.getAcquire(segment, offset));
+                case BIG_ENDIAN_ROUTE | VOLATILE -> Byte.toUnsignedInt((byte) U8.getVolatile(segment, offset));
+                default -> Byte.toUnsignedInt((byte) mappedRead(1, offset));
             };
-            return Byte.toUnsignedInt(v);
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             throw refusal(e, offset, Width.U8, false);
         } catch (IllegalStateException e) {
@@ -435,22 +453,22 @@ public final class SysMem implements Io {
 
     @Override
     public int read16(long offset) {
-        if (refuses(2, readWidths)) {
+        int route = readRoute;
+        if ((route & (2 << 8)) == 0) {
             throw refusal(offset, Width.U16, false);
         }
         try {
-            short v;
-            if (mapped) {
-                v = (short) mappedRead(2, offset);
-            } else {
-                v = switch (modeCode) {
-                    case PLAIN -> (short) U16.get(segment, offset);
-                    case OPAQUE -> (short) U16.getOpaque(segment, offset);
-                    case ACQUIRE_RELEASE -> (short) U16.getAcquire(segment, offset);
-                    default -> (short) U16.getVolatile(segment, offset);
-                };
-            }
-            return Short.toUnsignedInt(bigEndian ? Short.reverseBytes(v) : v);
+            return switch (route & PATH_MASK) {
+                case PLAIN -> Short.toUnsignedInt((short) U16.get(segment, offset));
+                case OPAQUE -> Short.toUnsignedInt((short) U16.getOpaque(segment, offset));
+                case ACQUIRE_RELEASE -> Short.toUnsignedInt((short) U16.getAcquire(segment, offset));
+                case VOLATILE -> Short.toUnsignedInt((short) U16.getVolatile(segment, offset));
+                case BIG_ENDIAN_ROUTE | PLAIN -> Short.toUnsignedInt(Short.reverseBytes((short) U16.get(segment, offset)));
+                case BIG_ENDIAN_ROUTE | OPAQUE -> Short.toUnsignedInt(Short.reverseBytes((short) U16.getOpaque(segment, offset)));
+                case BIG_ENDIAN_ROUTE | ACQUIRE_RELEASE -> Short.toUnsignedInt(Short.reverseBytes((short) U16.getAcquire(segment, offset)));
+                case BIG_ENDIAN_ROUTE | VOLATILE -> Short.toUnsignedInt(Short.reverseBytes((short) U16.getVolatile(segment, offset)));
+                default -> Short.toUnsignedInt((route & BIG_ENDIAN_ROUTE) != 0 ? Short.reverseBytes((short) mappedRead(2, offset)) : (short) mappedRead(2, offset));
+            };
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             throw refusal(e, offset, Width.U16, false);
         } catch (IllegalStateException e) {
@@ -462,22 +480,22 @@ public final class SysMem implements Io {
 
     @Override
     public int read32(long offset) {
-        if (refuses(4, readWidths)) {
+        int route = readRoute;
+        if ((route & (4 << 8)) == 0) {
             throw refusal(offset, Width.U32, false);
         }
         try {
-            int v;
-            if (mapped) {
-                v = (int) mappedRead(4, offset);
-            } else {
-                v = switch (modeCode) {
-                    case PLAIN -> (int) U32.get(segment, offset);
-                    case OPAQUE -> (int) U32.getOpaque(segment, offset);
-                    case ACQUIRE_RELEASE -> (int) U32.getAcquire(segment, offset);
-                    default -> (int) U32.getVolatile(segment, offset);
-                };
-            }
-            return bigEndian ? Integer.reverseBytes(v) : v;
+            return switch (route & PATH_MASK) {
+                case PLAIN -> (int) U32.get(segment, offset);
+                case OPAQUE -> (int) U32.getOpaque(segment, offset);
+                case ACQUIRE_RELEASE -> (int) U32.getAcquire(segment, offset);
+                case VOLATILE -> (int) U32.getVolatile(segment, offset);
+                case BIG_ENDIAN_ROUTE | PLAIN -> Integer.reverseBytes((int) U32.get(segment, offset));
+                case BIG_ENDIAN_ROUTE | OPAQUE -> Integer.reverseBytes((int) U32.getOpaque(segment, offset));
+                case BIG_ENDIAN_ROUTE | ACQUIRE_RELEASE -> Integer.reverseBytes((int) U32.getAcquire(segment, offset));
+                case BIG_ENDIAN_ROUTE | VOLATILE -> Integer.reverseBytes((int) U32.getVolatile(segment, offset));
+                default -> (route & BIG_ENDIAN_ROUTE) != 0 ? Integer.reverseBytes((int) mappedRead(4, offset)) : (int) mappedRead(4, offset);
+            };
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             throw refusal(e, offset, Width.U32, false);
         } catch (IllegalStateException e) {
@@ -489,22 +507,22 @@ public final class SysMem implements Io {
 
     @Override
     public long read64(long offset) {
-        if (refuses(8, readWidths)) {
+        int route = readRoute;
+        if ((route & (8 << 8)) == 0) {
             throw refusal(offset, Width.U64, false);
         }
         try {
-            long v;
-            if (mapped) {
-                v = mappedRead(8, offset);
-            } else {
-                v = switch (modeCode) {
-                    case PLAIN -> (long) U64.get(segment, offset);
-                    case OPAQUE -> (long) U64.getOpaque(segment, offset);
-                    case ACQUIRE_RELEASE -> (long) U64.getAcquire(segment, offset);
-                    default -> (long) U64.getVolatile(segment, offset);
-                };
-            }
-            return bigEndian ? Long.reverseBytes(v) : v;
+            return switch (route & PATH_MASK) {
+                case PLAIN -> (long) U64.get(segment, offset);
+                case OPAQUE -> (long) U64.getOpaque(segment, offset);
+                case ACQUIRE_RELEASE -> (long) U64.getAcquire(segment, offset);
+                case VOLATILE -> (long) U64.getVolatile(segment, offset);
+                case BIG_ENDIAN_ROUTE | PLAIN -> Long.reverseBytes((long) U64.get(segment, offset));
+                case BIG_ENDIAN_ROUTE | OPAQUE -> Long.reverseBytes((long) U64.getOpaque(segment, offset));
+                case BIG_ENDIAN_ROUTE | ACQUIRE_RELEASE -> Long.reverseBytes((long) U64.getAcquire(segment, offset));
+                case BIG_ENDIAN_ROUTE | VOLATILE -> Long.reverseBytes((long) U64.getVolatile(segment, offset));
+                default -> (route & BIG_ENDIAN_ROUTE) != 0 ? Long.reverseBytes((long) mappedRead(8, offset)) : (long) mappedRead(8, offset);
+            };
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             throw refusal(e, offset, Width.U64, false);
         } catch (IllegalStateException e) {
@@ -516,21 +534,22 @@ public final class SysMem implements Io {
 
     @Override
     public void write8(long offset, int value) {
-        if (refuses(1, writeWidths) || value < -0x80 || value > 0xff) {
+        int route = writeRoute;
+        if ((route & (1 << 8)) == 0 || value < -0x80 || value > 0xff) {
             checkValue(offset, Width.U8, value);
             throw refusal(offset, Width.U8, true);
         }
-        byte v = (byte) value;
         try {
-            if (mapped) {
-                mappedWrite(1, offset, v);
-                return;
-            }
-            switch (modeCode) {
-                case PLAIN -> U8.set(segment, offset, v);
-                case OPAQUE -> U8.setOpaque(segment, offset, v);
-                case ACQUIRE_RELEASE -> U8.setRelease(segment, offset, v);
-                default -> U8.setVolatile(segment, offset, v);
+            switch (route & PATH_MASK) {
+                case PLAIN -> U8.set(segment, offset, (byte) value);
+                case OPAQUE -> U8.setOpaque(segment, offset, (byte) value);
+                case ACQUIRE_RELEASE -> U8.setRelease(segment, offset, (byte) value);
+                case VOLATILE -> U8.setVolatile(segment, offset, (byte) value);
+                case BIG_ENDIAN_ROUTE | PLAIN -> U8.set(segment, offset, (byte) value);
+                case BIG_ENDIAN_ROUTE | OPAQUE -> U8.setOpaque(segment, offset, (byte) value);
+                case BIG_ENDIAN_ROUTE | ACQUIRE_RELEASE -> U8.setRelease(segment, offset, (byte) value);
+                case BIG_ENDIAN_ROUTE | VOLATILE -> U8.setVolatile(segment, offset, (byte) value);
+                default -> mappedWrite(1, offset, (byte) value);
             }
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             throw refusal(e, offset, Width.U8, true);
@@ -543,21 +562,22 @@ public final class SysMem implements Io {
 
     @Override
     public void write16(long offset, int value) {
-        if (refuses(2, writeWidths) || value < -0x8000 || value > 0xffff) {
+        int route = writeRoute;
+        if ((route & (2 << 8)) == 0 || value < -0x8000 || value > 0xffff) {
             checkValue(offset, Width.U16, value);
             throw refusal(offset, Width.U16, true);
         }
-        short v = bigEndian ? Short.reverseBytes((short) value) : (short) value;
         try {
-            if (mapped) {
-                mappedWrite(2, offset, v);
-                return;
-            }
-            switch (modeCode) {
-                case PLAIN -> U16.set(segment, offset, v);
-                case OPAQUE -> U16.setOpaque(segment, offset, v);
-                case ACQUIRE_RELEASE -> U16.setRelease(segment, offset, v);
-                default -> U16.setVolatile(segment, offset, v);
+            switch (route & PATH_MASK) {
+                case PLAIN -> U16.set(segment, offset, (short) value);
+                case OPAQUE -> U16.setOpaque(segment, offset, (short) value);
+                case ACQUIRE_RELEASE -> U16.setRelease(segment, offset, (short) value);
+                case VOLATILE -> U16.setVolatile(segment, offset, (short) value);
+                case BIG_ENDIAN_ROUTE | PLAIN -> U16.set(segment, offset, Short.reverseBytes((short) value));
+                case BIG_ENDIAN_ROUTE | OPAQUE -> U16.setOpaque(segment, offset, Short.reverseBytes((short) value));
+                case BIG_ENDIAN_ROUTE | ACQUIRE_RELEASE -> U16.setRelease(segment, offset, Short.reverseBytes((short) value));
+                case BIG_ENDIAN_ROUTE | VOLATILE -> U16.setVolatile(segment, offset, Short.reverseBytes((short) value));
+                default -> mappedWrite(2, offset, (route & BIG_ENDIAN_ROUTE) != 0 ? Short.reverseBytes((short) value) : (short) value);
             }
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             throw refusal(e, offset, Width.U16, true);
@@ -570,20 +590,21 @@ public final class SysMem implements Io {
 
     @Override
     public void write32(long offset, int value) {
-        if (refuses(4, writeWidths)) {
+        int route = writeRoute;
+        if ((route & (4 << 8)) == 0) {
             throw refusal(offset, Width.U32, true);
         }
-        int v = bigEndian ? Integer.reverseBytes(value) : value;
         try {
-            if (mapped) {
-                mappedWrite(4, offset, v);
-                return;
-            }
-            switch (modeCode) {
-                case PLAIN -> U32.set(segment, offset, v);
-                case OPAQUE -> U32.setOpaque(segment, offset, v);
-                case ACQUIRE_RELEASE -> U32.setRelease(segment, offset, v);
-                default -> U32.setVolatile(segment, offset, v);
+            switch (route & PATH_MASK) {
+                case PLAIN -> U32.set(segment, offset, value);
+                case OPAQUE -> U32.setOpaque(segment, offset, value);
+                case ACQUIRE_RELEASE -> U32.setRelease(segment, offset, value);
+                case VOLATILE -> U32.setVolatile(segment, offset, value);
+                case BIG_ENDIAN_ROUTE | PLAIN -> U32.set(segment, offset, Integer.reverseBytes(value));
+                case BIG_ENDIAN_ROUTE | OPAQUE -> U32.setOpaque(segment, offset, Integer.reverseBytes(value));
+                case BIG_ENDIAN_ROUTE | ACQUIRE_RELEASE -> U32.setRelease(segment, offset, Integer.reverseBytes(value));
+                case BIG_ENDIAN_ROUTE | VOLATILE -> U32.setVolatile(segment, offset, Integer.reverseBytes(value));
+                default -> mappedWrite(4, offset, (route & BIG_ENDIAN_ROUTE) != 0 ? Integer.reverseBytes(value) : value);
             }
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             throw refusal(e, offset, Width.U32, true);
@@ -596,20 +617,21 @@ public final class SysMem implements Io {
 
     @Override
     public void write64(long offset, long value) {
-        if (refuses(8, writeWidths)) {
+        int route = writeRoute;
+        if ((route & (8 << 8)) == 0) {
             throw refusal(offset, Width.U64, true);
         }
-        long v = bigEndian ? Long.reverseBytes(value) : value;
         try {
-            if (mapped) {
-                mappedWrite(8, offset, v);
-                return;
-            }
-            switch (modeCode) {
-                case PLAIN -> U64.set(segment, offset, v);
-                case OPAQUE -> U64.setOpaque(segment, offset, v);
-                case ACQUIRE_RELEASE -> U64.setRelease(segment, offset, v);
-                default -> U64.setVolatile(segment, offset, v);
+            switch (route & PATH_MASK) {
+                case PLAIN -> U64.set(segment, offset, value);
+                case OPAQUE -> U64.setOpaque(segment, offset, value);
+                case ACQUIRE_RELEASE -> U64.setRelease(segment, offset, value);
+                case VOLATILE -> U64.setVolatile(segment, offset, value);
+                case BIG_ENDIAN_ROUTE | PLAIN -> U64.set(segment, offset, Long.reverseBytes(value));
+                case BIG_ENDIAN_ROUTE | OPAQUE -> U64.setOpaque(segment, offset, Long.reverseBytes(value));
+                case BIG_ENDIAN_ROUTE | ACQUIRE_RELEASE -> U64.setRelease(segment, offset, Long.reverseBytes(value));
+                case BIG_ENDIAN_ROUTE | VOLATILE -> U64.setVolatile(segment, offset, Long.reverseBytes(value));
+                default -> mappedWrite(8, offset, (route & BIG_ENDIAN_ROUTE) != 0 ? Long.reverseBytes(value) : value);
             }
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             throw refusal(e, offset, Width.U64, true);
