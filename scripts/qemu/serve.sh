@@ -1,23 +1,5 @@
 #!/usr/bin/env bash
-# Runs device-sim's `serve` command (dev.sysmem.sim.ivshmem.IvshmemServeCommand) from this
-# checkout, on JDK 25: builds device-sim and sysmem-core first (quietly, without tests), then
-# passes every argument to `serve`. Try: scripts/qemu/serve.sh --help
-set -euo pipefail
-
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-
-java=
-for candidate in "${JAVA_HOME:+$JAVA_HOME/bin/java}" /usr/lib/jvm/temurin-25*/bin/java /usr/lib/jvm/*25*/bin/java "$(command -v java || true)"; do
-    if [ -n "$candidate" ] && [ -x "$candidate" ] && "$candidate" -version 2>&1 | grep -Eq 'version "(2[5-9]|[3-9][0-9])'; then
-        java=$candidate
-        break
-    fi
-done
-[ -n "$java" ] || { echo "serve.sh: no JDK 25 or later found (set JAVA_HOME)" >&2; exit 1; }
-
-(cd "$root" && mvn -B -q -pl device-sim -am package dependency:build-classpath -DskipTests \
-    -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime) >&2
-jar=$(ls "$root"/device-sim/target/device-sim-*.jar | grep -v -e sources -e javadoc | head -n 1)
-
-exec "$java" --enable-native-access=ALL-UNNAMED -cp "$jar:$(cat "$root/device-sim/target/classpath.txt")" \
-    dev.sysmem.sim.ivshmem.IvshmemServeCommand "$@"
+# Runs the ivshmem server for QEMU's ivshmem-doorbell (sysmem-sim's `serve` command,
+# dev.sysmem.sim.ivshmem.IvshmemServeCommand) from this checkout on JDK 25; every argument goes to
+# `serve`. Try: scripts/qemu/serve.sh --help
+exec "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/sysmem-sim.sh" serve "$@"
