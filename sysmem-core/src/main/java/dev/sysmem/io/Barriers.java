@@ -1,5 +1,8 @@
 package dev.sysmem.io;
 
+import dev.sysmem.io.spi.Fence;
+import dev.sysmem.io.spi.Scheduling;
+
 import java.lang.invoke.VarHandle;
 
 /**
@@ -35,26 +38,31 @@ public final class Barriers {
 
     /** Full barrier: no load or store moves across it, in either direction; globally ordered. */
     public static void mb() {
+        Scheduling.fence(Fence.MB);
         VarHandle.fullFence();
     }
 
     /** Read barrier: loads before it complete before loads after it. */
     public static void rmb() {
+        Scheduling.fence(Fence.RMB);
         VarHandle.loadLoadFence();
     }
 
     /** Write barrier: stores before it become visible before stores after it. */
     public static void wmb() {
+        Scheduling.fence(Fence.WMB);
         VarHandle.storeStoreFence();
     }
 
     /** {@link #rmb()} for reading what a device wrote to shared memory (descriptor, then data). */
     public static void dmaRmb() {
+        Scheduling.fence(Fence.DMA_RMB);
         VarHandle.loadLoadFence();
     }
 
     /** {@link #wmb()} for memory a device will read (data, then descriptor, then index). */
     public static void dmaWmb() {
+        Scheduling.fence(Fence.DMA_WMB);
         VarHandle.storeStoreFence();
     }
 }

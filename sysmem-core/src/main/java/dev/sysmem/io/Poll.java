@@ -1,8 +1,9 @@
 package dev.sysmem.io;
 
+import dev.sysmem.io.spi.Scheduling;
+
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -50,13 +51,13 @@ public final class Poll {
         Objects.requireNonNull(condition, "condition");
         long sleepNanos = nonNegativeNanos(sleep, "sleep");
         long timeoutNanos = nonNegativeNanos(timeout, "timeout");
-        long start = System.nanoTime();
+        long start = Scheduling.nanoTime();
         long reads = 0;
         while (true) {
             // Look at the clock before reading, so that the read that ends a timed-out poll
             // happened after the deadline was seen to pass. The first read never ends a poll:
             // even a zero timeout reads twice.
-            boolean expired = reads > 0 && System.nanoTime() - start >= timeoutNanos;
+            boolean expired = reads > 0 && Scheduling.nanoTime() - start >= timeoutNanos;
             T value = read.get();
             reads++;
             if (condition.test(value)) {
@@ -69,10 +70,10 @@ public final class Poll {
                 throw new InterruptedException("poll interrupted after " + reads + " reads");
             }
             if (sleepNanos > 0) {
-                long remaining = timeoutNanos - (System.nanoTime() - start);
-                LockSupport.parkNanos(Math.max(1, Math.min(sleepNanos, remaining + 1)));
+                long remaining = timeoutNanos - (Scheduling.nanoTime() - start);
+                Scheduling.sleep(Poll.class, Math.max(1, Math.min(sleepNanos, remaining + 1)), "poll sleep");
             } else {
-                Thread.onSpinWait();
+                Scheduling.spinWait("poll");
             }
         }
     }
@@ -102,10 +103,10 @@ public final class Poll {
             if (attempt == retries) {
                 throw new PollTimeoutException(retries + " retries", value, attempt + 1);
             }
-            long until = System.nanoTime() + delayNanos;
+            long until = Scheduling.nanoTime() + delayNanos;
             do {
-                Thread.onSpinWait();
-            } while (System.nanoTime() - until < 0);
+                Scheduling.spinWait("atomic poll delay");
+            } while (Scheduling.nanoTime() - until < 0);
         }
     }
 

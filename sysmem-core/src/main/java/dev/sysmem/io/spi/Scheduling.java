@@ -1,0 +1,86 @@
+package dev.sysmem.io.spi;
+
+import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The one place where sysmem's waiting, timing and fencing code asks whether a controlled
+ * scheduler is installed. With none installed (the normal case) every method is the plain JDK
+ * operation after one read of a static field, so the unexplored paths keep their cost.
+ *
+ * <p>Only one set of hooks is installed at a time; the hooks themselves tell managed threads from
+ * the others, so threads that are not being explored keep real time and real waits.
+ */
+public final class Scheduling {
+
+    private static volatile SchedulingHooks installed;
+
+    private Scheduling() {
+    }
+
+    /**
+     * Installs {@code hooks}.
+     *
+     * @throws IllegalStateException if other hooks are installed
+     */
+    public static synchronized void install(SchedulingHooks hooks) {
+        Objects.requireNonNull(hooks, "hooks");
+        if (installed != null && installed != hooks) {
+            throw new IllegalStateException("scheduling hooks already installed: " + installed);
+        }
+        installed = hooks;
+    }
+
+    /** Removes {@code hooks} if they are the installed ones. */
+    public static synchronized void uninstall(SchedulingHooks hooks) {
+        if (installed == hooks) {
+            installed = null;
+        }
+    }
+
+    /** Tells the installed hooks, if any, that the current thread is about to execute {@code fence}. */
+    public static void fence(Fence fence) {
+        SchedulingHooks hooks = installed;
+        if (hooks != null) {
+            hooks.fence(fence);
+        }
+    }
+
+    /** {@link System#nanoTime()}, or the scheduler's virtual clock for a managed thread. */
+    public static long nanoTime() {
+        SchedulingHooks hooks = installed;
+        return hooks == null ? System.nanoTime() : hooks.nanoTime();
+    }
+
+    /**
+     * Parks the current thread up to {@code nanos} (it may return early, as
+     * {@link LockSupport#parkNanos(Object, long)} does), or hands the wait to the scheduler for a
+     * managed thread.
+     */
+    public static void sleep(Object blocker, long nanos, String reason) throws InterruptedException {
+        SchedulingHooks hooks = installed;
+        if (hooks == null) {
+            LockSupport.parkNanos(blocker, nanos);
+        } else {
+            hooks.sleep(nanos, reason);
+        }
+    }
+
+    /** {@link Thread#onSpinWait()}, or a scheduling point for a managed thread. */
+    public static void spinWait(String reason) {
+        SchedulingHooks hooks = installed;
+        if (hooks == null) {
+            Thread.onSpinWait();
+        } else {
+            hooks.spinWait(reason);
+        }
+    }
+
+    /** An explicit scheduling point; does nothing unless a scheduler manages the current thread. */
+    public static void point(String label) {
+        SchedulingHooks hooks = installed;
+        if (hooks != null) {
+            hooks.point(label);
+        }
+    }
+}
