@@ -1,5 +1,6 @@
 package dev.sysmem.sim.virtio;
 
+import dev.sysmem.io.spi.Scheduling;
 import dev.sysmem.io.Field;
 import dev.sysmem.io.FieldAccess;
 import dev.sysmem.io.Register;
@@ -203,7 +204,7 @@ public final class VirtioDevice implements Device {
     }
 
     private void signalUsedBuffer() {
-        registers.lock().lock();
+        Scheduling.lock(registers.lock());
         try {
             registers.update(INTERRUPT_STATUS, v -> v | INTERRUPT_USED_BUFFER);
             interrupt.raise();

@@ -1,0 +1,94 @@
+package dev.sysmem.explore;
+
+import dev.sysmem.io.spi.AccessHandler;
+import dev.sysmem.io.spi.Scheduling;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What an {@link ExploredTest} gets for one schedule: memory the explorer controls, managed
+ * threads, the virtual clock, and explicit scheduling points.
+ *
+ * <p><b>Guarantees.</b> Everything made here belongs to this schedule only: its memory is fresh
+ * (zeroed) and freed when the schedule ends; its threads end with it (a thread still running when
+ * the test body returns is waited for, a device thread still waiting for work is ended).
+ */
+public final class ExploredRun {
+
+    /** The body of a managed thread. */
+    @FunctionalInterface
+    public interface Body {
+        void run() throws Exception;
+    }
+
+    private final ScheduledRun run;
+    private final Arena arena;
+    private final int iteration;
+    private final List<ManagedThread> forks = new ArrayList<>();
+
+    ExploredRun(ScheduledRun run, Arena arena, int iteration) {
+        this.run = run;
+        this.arena = arena;
+        this.iteration = iteration;
+    }
+
+    /** Which schedule this is, counting from 1. */
+    public int iteration() {
+        return iteration;
+    }
+
+    /**
+     * The access handler of {@code size} bytes of fresh, zeroed memory called {@code name}: every
+     * access through it is a scheduling point, made under sequential consistency and recorded in
+     * the trace. Give it to {@code SysMem.intercepted} to get the view drivers and devices use.
+     *
+     * @throws IllegalArgumentException if {@code size} is not positive
+     */
+    public AccessHandler memoryHandler(String name, long size) {
+        Objects.requireNonNull(name, "name");
+        if (size <= 0) {
+            throw new IllegalArgumentException("explored memory '" + name + "' needs a positive size, was " + size);
+        }
+        MemorySegment segment = arena.allocate(size, 8);
+        return new SequentialMemory(run, name, segment);
+    }
+
+    /**
+     * Starts a managed thread called {@code name} running {@code body}; it first runs when the
+     * scheduler picks it. An exception out of {@code body} fails the schedule.
+     *
+     * @throws IllegalStateException if not called from a managed thread of this schedule
+     */
+    public Thread thread(String name, Body body) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(body, "body");
+        if (ThreadBinding.run() != run) {
+            throw new IllegalStateException("ExploredRun.thread('" + name + "') called from thread '"
+                    + Thread.currentThread().getName() + "', which this schedule does not run");
+        }
+        ManagedThread child = run.register(name);
+        forks.add(child);
+        return Thread.ofPlatform().name(name).daemon(true).start(() -> run.runManaged(child, body, false));
+    }
+
+    /** Waits (a scheduling point, blocked) until every thread started with {@link #thread} has ended. */
+    public void joinAll() throws InterruptedException {
+        for (ManagedThread t : List.copyOf(forks)) {
+            Scheduling.await(() -> t.state == ManagedThread.State.FINISHED, Long.MAX_VALUE, "thread '" + t.name + "' to end");
+        }
+    }
+
+    /** An explicit scheduling point, shown as {@code label} in the trace. */
+    public void point(String label) {
+        Scheduling.point(label);
+    }
+
+    /** The virtual clock, in nanoseconds (what {@code Scheduling.nanoTime()} returns to managed threads). */
+    public long nanoTime() {
+        return Scheduling.nanoTime();
+    }
+}
