@@ -32,7 +32,7 @@ final class BoundedExhaustive implements SchedulePolicy {
         }
 
         int preemptionsAfter() {
-            return preemptionsBefore + (SchedulePolicy.preempts(enabled[chosen], current, yielding) ? 1 : 0);
+            return preemptionsBefore + (SchedulePolicy.preempts(enabled[chosen], enabled, current, yielding) ? 1 : 0);
         }
     }
 
@@ -92,7 +92,7 @@ final class BoundedExhaustive implements SchedulePolicy {
                 if (node.tried.get(i)) {
                     continue;
                 }
-                int cost = SchedulePolicy.preempts(node.enabled[i], node.current, node.yielding) ? 1 : 0;
+                int cost = SchedulePolicy.preempts(node.enabled[i], node.enabled, node.current, node.yielding) ? 1 : 0;
                 if (node.preemptionsBefore + cost <= bound) {
                     node.tried.set(i);
                     node.chosen = i;

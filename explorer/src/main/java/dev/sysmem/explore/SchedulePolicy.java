@@ -47,8 +47,13 @@ interface SchedulePolicy {
         return enabled[0];
     }
 
-    /** Whether choosing {@code chosen} preempts the current thread (it could have continued). */
-    static boolean preempts(int chosen, int current, boolean yielding) {
-        return current >= 0 && !yielding && chosen != current;
+    /**
+     * Whether choosing {@code chosen} is a preemption: the thread at the point could go on (it is
+     * enabled) and the choice is not the {@link #nonPreemptive} one. At a yield, running the
+     * yielding thread again instead of the next one also counts, so that a spin loop does not
+     * make the tree of zero-preemption schedules unbounded.
+     */
+    static boolean preempts(int chosen, int[] enabled, int current, boolean yielding) {
+        return current >= 0 && chosen != nonPreemptive(enabled, current, yielding);
     }
 }

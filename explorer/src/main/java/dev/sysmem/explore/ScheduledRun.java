@@ -202,7 +202,7 @@ final class ScheduledRun {
                 return;
             }
             decisions.add(chosen);
-            if (SchedulePolicy.preempts(chosen, current, me.yielding)) {
+            if (SchedulePolicy.preempts(chosen, ids, current, me.yielding)) {
                 preemptions++;
                 preempting.add(decisions.size() - 1);
             }
