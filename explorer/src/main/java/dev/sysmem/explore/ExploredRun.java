@@ -1,5 +1,6 @@
 package dev.sysmem.explore;
 
+import dev.sysmem.io.SysMem;
 import dev.sysmem.io.spi.AccessHandler;
 import dev.sysmem.io.spi.Scheduling;
 
@@ -39,6 +40,18 @@ public final class ExploredRun {
     /** Which schedule this is, counting from 1. */
     public int iteration() {
         return iteration;
+    }
+
+    /**
+     * {@code size} bytes of fresh, zeroed memory called {@code name}, as the {@link SysMem} view
+     * drivers and devices use (an {@linkplain SysMem#intercepted intercepted} view over
+     * {@link #memoryHandler}): every access through it, or any view made from it, is a scheduling
+     * point, made under sequential consistency and recorded in the trace.
+     *
+     * @throws IllegalArgumentException if {@code size} is not positive
+     */
+    public SysMem memory(String name, long size) {
+        return SysMem.intercepted(name, size, memoryHandler(name, size));
     }
 
     /**

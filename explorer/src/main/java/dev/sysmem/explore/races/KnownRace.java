@@ -15,6 +15,6 @@ public record KnownRace(String name, ExploredTest buggy, ExploredTest fixed) {
 
     /** Every known race of this package. */
     public static List<KnownRace> all() {
-        return List.of(EduInterruptAck.RACE, EduStatusPoll.RACE);
+        return List.of(EduInterruptAck.RACE, EduStatusPoll.RACE, MailboxDoorbellFirst.RACE, MailboxWithoutOwner.RACE);
     }
 }
