@@ -26,11 +26,19 @@ public final class ExploredRun {
         void run() throws Exception;
     }
 
+    private static final java.time.Duration FREE_JOIN_DEADLINE = java.time.Duration.ofSeconds(10);
+
     private final ScheduledRun run;
     private final Arena arena;
     private final int iteration;
     private final List<ManagedThread> forks = new ArrayList<>();
+    private final List<Thread> freeThreads = new ArrayList<>();
+    private final List<Throwable> freeFailures = java.util.Collections.synchronizedList(new ArrayList<>());
 
+    /**
+     * A free-running run (no scheduler: real threads, real time, plain memory), when {@code run}
+     * is null: what a test does without the explorer, for comparison.
+     */
     ExploredRun(ScheduledRun run, Arena arena, int iteration) {
         this.run = run;
         this.arena = arena;
@@ -51,7 +59,17 @@ public final class ExploredRun {
      * @throws IllegalArgumentException if {@code size} is not positive
      */
     public SysMem memory(String name, long size) {
+        if (run == null) {
+            return SysMem.of(name, arena.allocate(positive(name, size), 8));
+        }
         return SysMem.intercepted(name, size, memoryHandler(name, size));
+    }
+
+    private static long positive(String name, long size) {
+        if (size <= 0) {
+            throw new IllegalArgumentException("explored memory '" + name + "' needs a positive size, was " + size);
+        }
+        return size;
     }
 
     /**
@@ -63,10 +81,10 @@ public final class ExploredRun {
      */
     public AccessHandler memoryHandler(String name, long size) {
         Objects.requireNonNull(name, "name");
-        if (size <= 0) {
-            throw new IllegalArgumentException("explored memory '" + name + "' needs a positive size, was " + size);
+        if (run == null) {
+            throw new IllegalStateException("a free-running run has no access handler; use memory(name, size)");
         }
-        MemorySegment segment = arena.allocate(size, 8);
+        MemorySegment segment = arena.allocate(positive(name, size), 8);
         return new SequentialMemory(run, name, segment);
     }
 
@@ -79,6 +97,17 @@ public final class ExploredRun {
     public Thread thread(String name, Body body) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(body, "body");
+        if (run == null) {
+            Thread t = Thread.ofPlatform().name(name).daemon(true).start(() -> {
+                try {
+                    body.run();
+                } catch (Throwable e) {
+                    freeFailures.add(e);
+                }
+            });
+            freeThreads.add(t);
+            return t;
+        }
         if (ThreadBinding.run() != run) {
             throw new IllegalStateException("ExploredRun.thread('" + name + "') called from thread '"
                     + Thread.currentThread().getName() + "', which this schedule does not run");
@@ -90,6 +119,24 @@ public final class ExploredRun {
 
     /** Waits (a scheduling point, blocked) until every thread started with {@link #thread} has ended. */
     public void joinAll() throws InterruptedException {
+        if (run == null) {
+            for (Thread t : List.copyOf(freeThreads)) {
+                if (!t.join(FREE_JOIN_DEADLINE)) {
+                    throw new AssertionError("thread '" + t.getName() + "' did not end within " + FREE_JOIN_DEADLINE);
+                }
+            }
+            if (!freeFailures.isEmpty()) {
+                Throwable first = freeFailures.getFirst();
+                if (first instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (first instanceof Error e) {
+                    throw e;
+                }
+                throw new IllegalStateException("a thread of the free run failed: " + first, first);
+            }
+            return;
+        }
         for (ManagedThread t : List.copyOf(forks)) {
             Scheduling.await(() -> t.state == ManagedThread.State.FINISHED, Long.MAX_VALUE, "thread '" + t.name + "' to end");
         }

@@ -172,6 +172,63 @@ public final class Explorer {
                 Duration.ofNanos(System.nanoTime() - start), race);
     }
 
+    /**
+     * Runs {@code body} {@code runs} times without the explorer, on real threads, real time and
+     * plain memory (what a test does today), and returns how many runs passed before the first
+     * failure and that failure, or all runs if none failed: the comparison the explorer is for.
+     * Each run ends within {@code perRunDeadline} (a run that does not is a failure).
+     */
+    public static FreeRunResult freeRunning(ExploredTest body, int runs, Duration perRunDeadline) {
+        long start = System.nanoTime();
+        for (int i = 1; i <= runs; i++) {
+            Throwable failure = null;
+            try (Arena arena = Arena.ofShared()) {
+                ExploredRun context = new ExploredRun(null, arena, i);
+                Thread t = Thread.ofPlatform().name("test").daemon(true).unstarted(() -> {
+                    try {
+                        body.run(context);
+                        context.joinAll();
+                    } catch (Throwable e) {
+                        throw new FreeRunFailure(e);
+                    }
+                });
+                Throwable[] seen = new Throwable[1];
+                t.setUncaughtExceptionHandler((th, e) -> seen[0] = e.getCause());
+                t.start();
+                if (!t.join(perRunDeadline)) {
+                    failure = new AssertionError("free run " + i + " did not end within " + perRunDeadline);
+                } else {
+                    failure = seen[0];
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = e;
+            } catch (IllegalStateException e) {
+                failure = e;
+            }
+            if (failure != null) {
+                return new FreeRunResult(i, failure, Duration.ofNanos(System.nanoTime() - start));
+            }
+        }
+        return new FreeRunResult(runs, null, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * The outcome of {@link #freeRunning}.
+     *
+     * @param runs    runs made (the failing one included)
+     * @param failure the first failure, or null if every run passed
+     * @param elapsed wall time
+     */
+    public record FreeRunResult(int runs, Throwable failure, Duration elapsed) {
+    }
+
+    private static final class FreeRunFailure extends RuntimeException {
+        FreeRunFailure(Throwable cause) {
+            super(cause);
+        }
+    }
+
     // ---- shrinking ------------------------------------------------------------------------------
 
     private RaceReport shrinkAndReport(int iteration, Outcome found, ExploredTest body, long deadlineAt) {

@@ -36,8 +36,8 @@ public final class EduInterruptAck {
     public static final KnownRace RACE = new KnownRace("edu interrupt ack by read-modify-write",
             run -> drive(true), run -> drive(false));
 
-    private static final Duration POLL = Duration.ofNanos(10_000);
-    private static final Duration DEADLINE = Duration.ofNanos(200_000);
+    private static final Duration POLL = Duration.ofMillis(1);
+    private static final Duration DEADLINE = Duration.ofMillis(20);
 
     private EduInterruptAck() {
     }

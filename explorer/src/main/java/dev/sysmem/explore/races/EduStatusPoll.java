@@ -57,7 +57,7 @@ public final class EduStatusPoll {
                 int state = Poll.readPollTimeout(() -> doneFirst
                                 ? done(bar) | busy(bar)
                                 : busy(bar) | done(bar),
-                        s -> (s & DONE) != 0 || (s & BUSY) == 0, Duration.ZERO, Duration.ofMillis(1));
+                        s -> (s & DONE) != 0 || (s & BUSY) == 0, Duration.ZERO, Duration.ofMillis(50));
                 if ((state & DONE) == 0) {
                     throw new AssertionError("the driver read the device as neither busy nor done: it takes the"
                             + " factorial for lost");

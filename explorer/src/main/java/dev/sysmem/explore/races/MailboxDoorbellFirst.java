@@ -38,8 +38,8 @@ public final class MailboxDoorbellFirst {
     public static final KnownRace RACE = new KnownRace("mailbox doorbell written before the command",
             run -> drive(run, true), run -> drive(run, false));
 
-    private static final Duration POLL = Duration.ofNanos(20_000);
-    private static final Duration DEADLINE = Duration.ofMillis(1);
+    private static final Duration POLL = Duration.ofNanos(50_000);
+    private static final Duration DEADLINE = Duration.ofMillis(50);
 
     private MailboxDoorbellFirst() {
     }
