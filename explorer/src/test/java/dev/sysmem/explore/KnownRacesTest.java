@@ -18,6 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class KnownRacesTest {
 
+    /** Schedules the buggy driver may take to fail (the search stops at the first failure). */
+    private static final int FIND_BUDGET = 3_000;
+    /** Schedules the fixed driver must pass. */
     private static final int ITERATIONS = 300;
 
     @TestFactory
@@ -32,7 +35,7 @@ class KnownRacesTest {
     }
 
     private static void check(KnownRace race, Strategy strategy) {
-        ExplorationResult found = explorer(race, strategy).build().explore(race.buggy());
+        ExplorationResult found = explorer(race, strategy).iterations(FIND_BUDGET).build().explore(race.buggy());
         assertThat(found.race()).as(found.summary()).isPresent();
         RaceReport report = found.race().orElseThrow();
         if (Boolean.getBoolean("explorer.print")) {
