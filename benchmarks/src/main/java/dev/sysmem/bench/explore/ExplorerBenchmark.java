@@ -35,9 +35,9 @@ import java.util.Locale;
  */
 public final class ExplorerBenchmark {
 
-    private static final int SEEDS = 5;
-    private static final int MAX_SCHEDULES = 5_000;
-    private static final int FREE_RUNS = 1_000;
+    private static final int SEEDS = 3;
+    private static final int MAX_SCHEDULES = 3_000;
+    private static final int FREE_RUNS = 300;
     private static final Duration FREE_RUN_DEADLINE = Duration.ofSeconds(10);
 
     private ExplorerBenchmark() {
@@ -51,6 +51,7 @@ public final class ExplorerBenchmark {
         schedulerCost(out);
         racesTable(out);
         out.append("\nLoad average after: ").append(loadAverage()).append('\n');
+        System.out.println("----- report -----");
         System.out.print(out);
         if (args.length > 0) {
             Files.writeString(Path.of(args[0]), out);
@@ -97,16 +98,18 @@ public final class ExplorerBenchmark {
         StringBuilder perSecond = new StringBuilder("| schedules/s, 2 threads, 100 accesses, random |");
         StringBuilder handOff = new StringBuilder("| hand-off between two managed threads (µs) |");
         for (int round = 0; round < 3; round++) {
-            int iterations = 2_000;
+            int iterations = 500;
             ExplorationResult r = Explorer.builder("hundred-accesses").iterations(iterations).seed(round + 1)
                     .deadline(Duration.ofSeconds(120)).build().explore(HUNDRED_ACCESSES);
             perSecond.append(String.format(Locale.ROOT, " %.0f |", r.schedules() / seconds(r.elapsed())));
-            int rounds = 20_000;
+            int rounds = 2_000;
             ExplorationResult p = Explorer.builder("ping-pong").iterations(1).deadline(Duration.ofSeconds(120))
                     .build().explore(pingPong(rounds));
             handOff.append(String.format(Locale.ROOT, " %.2f |", seconds(p.elapsed()) * 1e6 / (2.0 * rounds)));
         }
         out.append(perSecond).append('\n').append(handOff).append("\n\n");
+        System.out.print(out);
+        System.out.flush();
     }
 
     // ---- time to first failure ------------------------------------------------------------------
@@ -138,6 +141,7 @@ public final class ExplorerBenchmark {
                         .append(" | ").append(summary(schedules.stream().map(Integer::doubleValue).toList(), "%.0f"))
                         .append(" | ").append(summary(millis, "%.1f"))
                         .append(" | ").append(found).append('/').append(seeds).append(" |\n");
+                System.out.println(race.name() + " " + strategy + ": " + schedules + " " + millis);
             }
             Explorer.FreeRunResult free = Explorer.freeRunning(race.buggy(), FREE_RUNS, FREE_RUN_DEADLINE);
             out.append("| ").append(race.name()).append(" | free-running threads | ")
