@@ -259,8 +259,12 @@ public final class DeviceRunner implements AutoCloseable {
         Running(Device device) {
             this.device = device;
             this.context = new DeviceContext(device.name());
-            this.thread = Thread.ofPlatform().name("device-" + device.name()).daemon(true)
-                    .unstarted(Scheduling.threadBody("device-" + device.name(), this::loop));
+            // Inside an exploration the device runs on a virtual thread: the explorer hands the turn
+            // between its threads, and a virtual thread takes it without an operating-system switch.
+            Runnable body = Scheduling.threadBody("device-" + device.name(), this::loop);
+            this.thread = Scheduling.isManaged()
+                    ? Thread.ofVirtual().name("device-" + device.name()).unstarted(body)
+                    : Thread.ofPlatform().name("device-" + device.name()).daemon(true).unstarted(body);
             context.bind(thread);
         }
 

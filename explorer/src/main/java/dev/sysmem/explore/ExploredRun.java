@@ -114,7 +114,7 @@ public final class ExploredRun {
         }
         ManagedThread child = run.register(name);
         forks.add(child);
-        return Thread.ofPlatform().name(name).daemon(true).start(() -> run.runManaged(child, body, false));
+        return Thread.ofVirtual().name(name).start(() -> run.runManaged(child, body, false));
     }
 
     /** Waits (a scheduling point, blocked) until every thread started with {@link #thread} has ended. */

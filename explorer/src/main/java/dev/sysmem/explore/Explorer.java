@@ -372,7 +372,7 @@ public final class Explorer {
         ExploredRun context = new ExploredRun(run, arena, iteration);
         ManagedThread main = run.register("test");
         run.running = main;
-        Thread mainThread = Thread.ofPlatform().name("test").daemon(true).unstarted(() -> run.runManaged(main, () -> {
+        Thread mainThread = Thread.ofVirtual().name("test").unstarted(() -> run.runManaged(main, () -> {
             body.run(context);
             context.joinAll();
         }, true));

@@ -282,15 +282,18 @@ final class ScheduledRun {
             checkOver();
             return;
         }
-        if (SPINNERS.incrementAndGet() <= SPINNERS_ALLOWED) {
-            for (int i = 0; i < SPIN_LIMIT; i++) {
-                if (running == me || over) {
-                    break;
+        // A virtual thread parks at once: parking it frees its carrier for the thread whose turn it is.
+        if (!Thread.currentThread().isVirtual()) {
+            if (SPINNERS.incrementAndGet() <= SPINNERS_ALLOWED) {
+                for (int i = 0; i < SPIN_LIMIT; i++) {
+                    if (running == me || over) {
+                        break;
+                    }
+                    Thread.onSpinWait();
                 }
-                Thread.onSpinWait();
             }
+            SPINNERS.decrementAndGet();
         }
-        SPINNERS.decrementAndGet();
         while (running != me) {
             checkOver();
             me.parked = true;
