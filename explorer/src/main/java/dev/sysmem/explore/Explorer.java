@@ -50,6 +50,7 @@ public final class Explorer {
     private static final Object ONE_AT_A_TIME = new Object();
     private static final long WATCH_NANOS = 5_000_000;
     private static final Duration THREAD_END_DEADLINE = Duration.ofSeconds(2);
+    private static final Duration STRAGGLER_INTERRUPT_AFTER = Duration.ofMillis(200);
     private static final int MAX_SHRINK_RUNS = 400;
 
     private final String test;
@@ -395,6 +396,11 @@ public final class Explorer {
                 continue;
             }
             try {
+                if (!th.join(STRAGGLER_INTERRUPT_AFTER)) {
+                    // Blocked outside the explorer (a real sleep or wait): an interrupt brings it to
+                    // its next scheduling point, where the ended schedule unwinds it.
+                    th.interrupt();
+                }
                 th.join(Duration.ofNanos(Math.max(1, endBy - System.nanoTime())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -406,12 +412,13 @@ public final class Explorer {
         Throwable failure = run.failure();
         if (!stragglers.isEmpty()) {
             IllegalStateException e = new IllegalStateException("threads of schedule " + iteration
-                    + " did not end within " + THREAD_END_DEADLINE + " after it ended: " + stragglers
+                    + " did not end within " + THREAD_END_DEADLINE + " after it ended, even interrupted: " + stragglers
                     + "; they block outside the explorer's control");
             if (failure != null) {
-                e.addSuppressed(failure);
+                failure.addSuppressed(e);
+            } else {
+                failure = e;
             }
-            failure = e;
         } else {
             arena.close();
         }

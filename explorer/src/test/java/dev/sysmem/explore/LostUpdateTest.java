@@ -106,4 +106,47 @@ class LostUpdateTest {
         assertThat(result.race().orElseThrow().failure()).isInstanceOf(DeadlockError.class)
                 .hasMessageContaining("waiter waits for a bell nobody rings");
     }
+
+    @Test
+    void aSpinningThreadIsALivelockWithinTheStepBound() {
+        ExplorationResult result = Explorer.builder("Livelock").iterations(1).maxSteps(500).build().explore(run -> {
+            AccessHandler mem = run.memoryHandler("flag", 8);
+            run.thread("spinner", () -> {
+                while (mem.read("flag", 0, 0, Width.U32, AccessMode.OPAQUE) == 0) {
+                    dev.sysmem.io.spi.Scheduling.spinWait("flag");
+                }
+            });
+        });
+        assertThat(result.race().orElseThrow().failure()).isInstanceOf(LivelockError.class)
+                .hasMessageContaining("500 scheduling points");
+    }
+
+    @Test
+    void aRealSleepInsideAnExploredRunIsReportedWithTheThreadAndItsStack() {
+        ExplorationResult result = Explorer.builder("RealSleep").iterations(1).build().explore(run -> {
+            run.thread("sleeper", () -> Thread.sleep(30_000));
+        });
+        assertThat(result.race().orElseThrow().failure()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'sleeper'").hasMessageContaining("outside the explorer's control")
+                .hasMessageContaining("Thread.sleep");
+    }
+
+    @Test
+    void timeoutsRunOnTheVirtualClockAndEndExactlyAtTheDeadline() {
+        long[] waited = new long[1];
+        ExplorationResult result = Explorer.builder("VirtualTime").iterations(1).build().explore(run -> {
+            AccessHandler mem = run.memoryHandler("status", 8);
+            long start = run.nanoTime();
+            try {
+                dev.sysmem.io.Poll.readPollTimeout(() -> mem.read("status", 0, 0, Width.U32, AccessMode.OPAQUE),
+                        v -> v != 0, java.time.Duration.ofMillis(100), java.time.Duration.ofHours(1));
+            } catch (dev.sysmem.io.PollTimeoutException expected) {
+                waited[0] = run.nanoTime() - start;
+            }
+        });
+        assertThat(result.race()).isEmpty();
+        // An hour of polling every 100 ms on the virtual clock: the deadline, plus one scheduling tick per access.
+        assertThat(waited[0]).isBetween(java.time.Duration.ofHours(1).toNanos(),
+                java.time.Duration.ofHours(1).toNanos() + 40_000 * ScheduledRun.TICK_NANOS);
+    }
 }
