@@ -147,13 +147,15 @@ public record KernelPrimitive(String name, List<Argument> arguments, boolean ret
                 "ACQUIRE_RELEASE view write32 (setRelease)", "atomic_set_release is smp_store_release of the counter",
                 Effect.WRITES, Effect.RELEASE);
         row("spin_lock", List.of(l), false, "KernelOps.spinLock(MEM, $0)",
-                "compareAndSet32(s, 0, 1) until it succeeds, 10 s deadline",
-                "a volatile CAS is an acquire, and mutual exclusion makes critical sections of one lock follow each other",
+                "compareAndSet32(s, 0, 1) until it succeeds (10 s deadline), then Barriers.mb()",
+                "a volatile CAS is an acquire and critical sections of one lock follow each other; LKMM also orders "
+                        + "what precedes an unlock with what follows the next lock almost like smp_mb, for every CPU, "
+                        + "which a release store and an acquire CAS alone do not promise in Java: the full fence does",
                 Effect.READS, Effect.WRITES, Effect.ACQUIRE);
         row("spin_unlock", List.of(l), false, "KernelOps.spinUnlock(MEM, $0)", "ACQUIRE_RELEASE view write32(s, 0) (setRelease)",
                 "a release store, as the kernel's unlock", Effect.WRITES, Effect.RELEASE);
-        row("spin_trylock", List.of(l), true, "KernelOps.spinTrylock(MEM, $0)", "compareAndSet32(s, 0, 1), 1 if taken",
-                "a volatile CAS is an acquire when it takes the lock", Effect.READS, Effect.WRITES, Effect.ACQUIRE);
+        row("spin_trylock", List.of(l), true, "KernelOps.spinTrylock(MEM, $0)", "compareAndSet32(s, 0, 1), then Barriers.mb() if taken",
+                "as spin_lock when it takes the lock; a failed trylock orders nothing in LKMM", Effect.READS, Effect.WRITES, Effect.ACQUIRE);
 
         String rcu = "RCU (read-side critical sections and grace periods) has no SysMem counterpart";
         for (String f : List.of("rcu_read_lock", "rcu_read_unlock", "synchronize_rcu", "synchronize_rcu_expedited",

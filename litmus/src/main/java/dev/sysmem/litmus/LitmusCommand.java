@@ -173,7 +173,9 @@ public final class LitmusCommand implements Runnable {
             return String.format(Locale.ROOT, "%s; %d CPUs (%s), load average %s at the end; %s %s; jcstress 0.16 -m %s.",
                     OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE), Runtime.getRuntime()
                             .availableProcessors(), System.getProperty("os.arch"), load, System.getProperty("java.vm.name"),
-                    System.getProperty("java.vm.version"), settings.mode());
+                    System.getProperty("java.vm.version"), settings.mode())
+                    + (settings.mode().equals("sanity") ? " Sanity mode runs each test a handful of times: it checks the "
+                    + "pipeline, not the hardware; a Never seen as Never here is weak evidence." : "");
         }
     }
 

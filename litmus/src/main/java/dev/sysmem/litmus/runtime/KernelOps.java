@@ -109,7 +109,10 @@ public final class KernelOps {
 
     /**
      * {@code spin_lock(s)}: compareAndSet32 from 0 to 1 until it succeeds (a volatile CAS: acquire
-     * and more), with {@link Thread#onSpinWait()} between tries.
+     * and more), with {@link Thread#onSpinWait()} between tries, then a full fence. LKMM orders
+     * the accesses before one holder's unlock with those after the next holder's lock almost like
+     * smp_mb, as seen by every CPU; a release store followed by an acquire CAS is weaker than that
+     * in Java's model, the fence makes the pair at least as strong.
      *
      * @throws IllegalStateException if the lock is still held after {@link #LOCK_DEADLINE_NANOS}
      *                               (a test that never unlocks): a test error, never a hang
@@ -124,6 +127,7 @@ public final class KernelOps {
                         + LOCK_DEADLINE_NANOS / 1_000_000_000L + " s: does every spin_lock have its spin_unlock?");
             }
         }
+        Barriers.mb();
     }
 
     /** {@code spin_unlock(s)}: setRelease of 0. */
@@ -131,8 +135,12 @@ public final class KernelOps {
         m.acquireRelease().write32(s, 0);
     }
 
-    /** {@code spin_trylock(s)}: one compareAndSet32 from 0 to 1; 1 if it took the lock. */
+    /** {@code spin_trylock(s)}: one compareAndSet32 from 0 to 1; 1 (after a full fence, as {@link #spinLock}) if it took the lock. */
     public static int spinTrylock(LitmusMemory m, long s) {
-        return m.opaque().compareAndSet32(s, 0, 1) ? 1 : 0;
+        if (m.opaque().compareAndSet32(s, 0, 1)) {
+            Barriers.mb();
+            return 1;
+        }
+        return 0;
     }
 }
