@@ -1,5 +1,7 @@
 package dev.sysmem.litmus;
 
+import dev.sysmem.cli.DurationConverter;
+import dev.sysmem.cli.ExitCode;
 import dev.sysmem.litmus.model.LitmusParser;
 import dev.sysmem.litmus.model.LitmusProgram;
 import dev.sysmem.litmus.model.LitmusSyntaxException;
@@ -33,28 +35,26 @@ import java.util.concurrent.Callable;
  *   <tr><td>0</td><td>every test is CONSISTENT, STRONGER-THAN-MODEL, NOT-PROMISED, UNSUPPORTED or NOT-RUN</td></tr>
  *   <tr><td>1</td><td>a VIOLATION (an outcome the model forbids was seen) or an ERROR (a test threw,
  *       crashed or the time budget ran out)</td></tr>
- *   <tr><td>2</td><td>a usage error: unknown option, bad value, missing file</td></tr>
- *   <tr><td>3</td><td>a malformed litmus file (each is named with line and column); nothing was run</td></tr>
+ *   <tr><td>2</td><td>a usage error: unknown option, bad value, missing file, or a malformed litmus file
+ *       (each named with line and column); nothing was run</td></tr>
  * </table>
  *
  * <pre>
  * litmus run litmus/src/test/litmus                          # every file, jcstress quick mode
  * litmus run --mode sanity --report target/litmus-report MP+poonceonces.litmus
  * </pre>
- * Through Maven: {@code mvn -pl litmus -am package exec:exec@litmus -Dlitmus.args="run FILE..."}.
- * The class is a standalone picocli command so that a launcher can register it as a subcommand.
+ * Through Maven: {@code mvn -B -q -pl litmus -am process-classes -Plitmus -Dlitmus.args="run FILE..."}.
+ * The class is a standalone picocli command; {@link LitmusSysmemCommand} registers it as {@code sysmem litmus}.
  */
 @Command(name = "litmus", description = "Herd-format C litmus tests (the Linux kernel's memory-model tests) run "
         + "through SysMem on this machine.", subcommands = LitmusCommand.Run.class, synopsisSubcommandLabel = "COMMAND",
         mixinStandardHelpOptions = false)
 public final class LitmusCommand implements Runnable {
 
-    /** Exit code: a VIOLATION or an ERROR. */
-    public static final int EXIT_FAILED = 1;
-    /** Exit code: a usage error (picocli's). */
-    public static final int EXIT_USAGE = 2;
-    /** Exit code: a malformed litmus file. */
-    public static final int EXIT_MALFORMED = 3;
+    /** Exit code: a VIOLATION or an ERROR ({@link ExitCode#FAILED}). */
+    public static final int EXIT_FAILED = ExitCode.FAILED;
+    /** Exit code: a usage error or a malformed litmus file ({@link ExitCode#USAGE}). */
+    public static final int EXIT_USAGE = ExitCode.USAGE;
 
     @Spec
     CommandSpec spec;
@@ -104,8 +104,12 @@ public final class LitmusCommand implements Runnable {
         String mode;
 
         @Option(names = "--time-budget", defaultValue = "30m", converter = DurationConverter.class,
-                description = "Wall-clock limit of the jcstress run, e.g. 90s, 5m, 1h (default: ${DEFAULT-VALUE}).")
+                description = "Wall-clock limit of the jcstress run, e.g. 90s, 5m, 1h, PT1M30S (default: ${DEFAULT-VALUE}).")
         Duration budget;
+
+        @Option(names = "--all-jvm-configurations", description = "Run each test in jcstress's auto-detected JVM "
+                + "configurations (interpreter, C1, C2, ...: four times longer) instead of one tiered configuration.")
+        boolean allConfigurations;
 
         @Option(names = "--work", description = "Where generated sources, classes and jcstress's log go (default: a "
                 + "new temporary directory).")
@@ -120,6 +124,9 @@ public final class LitmusCommand implements Runnable {
             if (!List.of("sanity", "quick", "default", "tough", "stress").contains(mode)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--mode must be sanity, quick, default, "
                         + "tough or stress, was '" + mode + "'");
+            }
+            if (budget.isZero()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--time-budget must be more than 0");
             }
             for (Path p : paths) {
                 if (!Files.exists(p)) {
@@ -146,10 +153,10 @@ public final class LitmusCommand implements Runnable {
             if (!malformed.isEmpty()) {
                 malformed.forEach(e -> err.println("litmus: " + e.getMessage()));
                 err.println("litmus: " + malformed.size() + " malformed file(s); nothing was run");
-                return EXIT_MALFORMED;
+                return EXIT_USAGE;
             }
             Path dir = work != null ? work : Files.createTempDirectory("sysmem-litmus");
-            LitmusRun.Settings settings = new LitmusRun.Settings(mode, budget, dir);
+            LitmusRun.Settings settings = new LitmusRun.Settings(mode, budget, dir, allConfigurations);
             List<TestVerdict> rows = LitmusRun.run(programs, settings, out);
             String header = header(settings);
             out.println();
@@ -160,7 +167,7 @@ public final class LitmusCommand implements Runnable {
                 LitmusReport.write(report, header, rows);
                 out.println("litmus: report in " + report.resolve(LitmusReport.MARKDOWN) + " and " + LitmusReport.HTML);
             }
-            return rows.stream().anyMatch(r -> r.verdict().failsRun()) ? EXIT_FAILED : 0;
+            return rows.stream().anyMatch(r -> r.verdict().failsRun()) ? EXIT_FAILED : ExitCode.OK;
         }
 
         private static String header(LitmusRun.Settings settings) {
@@ -170,37 +177,13 @@ public final class LitmusCommand implements Runnable {
             } catch (IOException | RuntimeException e) {
                 load = "unknown";
             }
-            return String.format(Locale.ROOT, "%s; %d CPUs (%s), load average %s at the end; %s %s; jcstress 0.16 -m %s.",
+            return String.format(Locale.ROOT, "%s; %d CPUs (%s), load average %s at the end; %s %s; jcstress 0.16 -m %s, %s.",
                     OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE), Runtime.getRuntime()
                             .availableProcessors(), System.getProperty("os.arch"), load, System.getProperty("java.vm.name"),
-                    System.getProperty("java.vm.version"), settings.mode())
+                    System.getProperty("java.vm.version"), settings.mode(), settings.allJvmConfigurations()
+                            ? "every auto-detected JVM configuration" : "one JVM configuration (tiered compilation)")
                     + (settings.mode().equals("sanity") ? " Sanity mode runs each test a handful of times: it checks the "
                     + "pipeline, not the hardware; a Never seen as Never here is weak evidence." : "");
-        }
-    }
-
-    /** Durations as {@code 90s}, {@code 5m}, {@code 1h}, or ISO-8601 ({@code PT5M}). */
-    public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            String v = value.strip().toLowerCase(Locale.ROOT);
-            try {
-                if (v.startsWith("pt")) {
-                    return Duration.parse(value.strip());
-                }
-                long n = Long.parseLong(v.substring(0, v.length() - 1));
-                return switch (v.charAt(v.length() - 1)) {
-                    case 's' -> Duration.ofSeconds(n);
-                    case 'm' -> Duration.ofMinutes(n);
-                    case 'h' -> Duration.ofHours(n);
-                    default -> throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (90s, 5m, 1h)");
-                };
-            } catch (RuntimeException e) {
-                if (e instanceof CommandLine.TypeConversionException t) {
-                    throw t;
-                }
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (90s, 5m, 1h)");
-            }
         }
     }
 }

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  *
  * <pre>{@code
  * List<TestVerdict> rows = LitmusRun.run(List.of(LitmusParser.parse(Path.of("MP+poonceonces.litmus"))),
- *         new LitmusRun.Settings("quick", Duration.ofMinutes(5), Path.of("target/litmus")), System.out);
+ *         new LitmusRun.Settings("quick", Duration.ofMinutes(5), Path.of("target/litmus"), false), System.out);
  * }</pre>
  *
  * <p><b>Guarantees.</b> Every program gets exactly one row, in the order given. A test that needs
@@ -40,8 +40,10 @@ public final class LitmusRun {
      * @param mode   the jcstress mode preset: sanity, quick, default, tough or stress
      * @param budget the wall-clock budget of the jcstress run
      * @param work   where sources, classes, jcstress's report and log go (emptied of old ones first)
+     * @param allJvmConfigurations run each test in jcstress's auto-detected JVM configurations
+     *               (interpreter, C1, C2, ...) instead of one tiered configuration (four times longer)
      */
-    public record Settings(String mode, Duration budget, Path work) {
+    public record Settings(String mode, Duration budget, Path work, boolean allJvmConfigurations) {
         public Settings {
             if (!List.of("sanity", "quick", "default", "tough", "stress").contains(mode)) {
                 throw new IllegalArgumentException("jcstress mode must be sanity, quick, default, tough or stress, was "
@@ -82,7 +84,8 @@ public final class LitmusRun {
             progress.printf("litmus: running %d test(s) with jcstress -m %s (budget %s, log %s)%n", runnable.size(),
                     settings.mode(), settings.budget(), settings.work().resolve("jcstress.log"));
             long start = System.nanoTime();
-            results = JcstressFork.run(settings.work(), classes, regex, settings.mode(), settings.budget());
+            results = JcstressFork.run(settings.work(), classes, regex, settings.mode(), settings.budget(),
+                    settings.allJvmConfigurations());
             progress.printf("litmus: jcstress took %d s%s%n", (System.nanoTime() - start) / 1_000_000_000L,
                     results.outOfTime() ? " and ran out of time" : "");
         }

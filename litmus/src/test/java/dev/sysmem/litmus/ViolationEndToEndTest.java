@@ -46,7 +46,7 @@ class ViolationEndToEndTest {
         new CommandLine(run).parseArgs("--work", dir.resolve("work").toString(), bad.toString());
         int exit = run.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertThat(exit).isEqualTo(LitmusCommand.EXIT_MALFORMED);
+        assertThat(exit).isEqualTo(LitmusCommand.EXIT_USAGE);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains(bad + ":5:1: expected ';'");
         assertThat(dir.resolve("work/classes")).doesNotExist();
     }
