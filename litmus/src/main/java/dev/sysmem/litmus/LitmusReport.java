@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * A litmus run as tables a reader (or the claims report) can include: {@code litmus-report.md}
@@ -32,10 +33,12 @@ public final class LitmusReport {
     public static void write(Path directory, String header, List<TestVerdict> rows) throws IOException {
         Files.createDirectories(directory);
         Files.writeString(directory.resolve(MARKDOWN), "# Litmus tests on this machine\n\n" + header + "\n\n"
-                + summary(rows) + "\n\n" + markdownTable(rows), StandardCharsets.UTF_8);
+                + summary(rows) + "\n\n" + markdownTable(rows) + "\n## Final states seen\n\n" + markdownStates(rows),
+                StandardCharsets.UTF_8);
         Files.writeString(directory.resolve(HTML), "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Litmus tests"
                 + "</title></head><body>\n<h1>Litmus tests on this machine</h1>\n<p>" + escape(header) + "</p>\n<p>"
-                + escape(summary(rows)) + "</p>\n" + htmlTable(rows) + "</body></html>\n", StandardCharsets.UTF_8);
+                + escape(summary(rows)) + "</p>\n" + htmlTable(rows) + "<h2>Final states seen</h2>\n" + htmlStates(rows)
+                + "</body></html>\n", StandardCharsets.UTF_8);
     }
 
     /** "12 tests: 5 CONSISTENT, 4 STRONGER-THAN-MODEL, ..." */
@@ -72,6 +75,32 @@ public final class LitmusReport {
                     .append("</b></td><td>").append(escape(r.note())).append("</td></tr>\n");
         }
         return out.append("</table>\n").toString();
+    }
+
+    /** For each test that ran, every final state seen and how often, most frequent first. */
+    public static String markdownStates(List<TestVerdict> rows) {
+        StringBuilder out = new StringBuilder();
+        for (TestVerdict r : rows) {
+            r.observation().ifPresent(o -> out.append("- ").append(r.name()).append(": ").append(states(o, "`", "`"))
+                    .append('\n'));
+        }
+        return out.toString();
+    }
+
+    /** {@link #markdownStates} as an HTML list. */
+    public static String htmlStates(List<TestVerdict> rows) {
+        StringBuilder out = new StringBuilder("<ul>\n");
+        for (TestVerdict r : rows) {
+            r.observation().ifPresent(o -> out.append("<li>").append(escape(r.name())).append(": ")
+                    .append(states(o, "<code>", "</code>")).append("</li>\n"));
+        }
+        return out.append("</ul>\n").toString();
+    }
+
+    private static String states(Observation o, String open, String close) {
+        return o.states().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .map(e -> open + escape(e.getKey()) + close + " " + e.getValue()).collect(Collectors.joining(", "));
     }
 
     private static String cell(String s) {

@@ -34,7 +34,8 @@ class ViolationEndToEndTest {
         assertThat(printed).as(printed + err.toString(StandardCharsets.UTF_8))
                 .containsPattern("\\| SB\\+poonceonces-marked-Never \\| Never \\| .* \\| Sometimes \\([1-9][0-9]* of [0-9]+\\) \\| \\*\\*VIOLATION\\*\\*");
         assertThat(exit).isEqualTo(LitmusCommand.EXIT_FAILED);
-        assertThat(Files.readString(dir.resolve("report/" + LitmusReport.MARKDOWN))).contains("**VIOLATION**");
+        assertThat(Files.readString(dir.resolve("report/" + LitmusReport.MARKDOWN))).contains("**VIOLATION**")
+                .containsPattern("- SB\\+poonceonces-marked-Never: .*`0:r0=0; 1:r0=0;` [1-9]");
         assertThat(Files.readString(dir.resolve("report/" + LitmusReport.HTML))).contains("<b>VIOLATION</b>");
     }
 
