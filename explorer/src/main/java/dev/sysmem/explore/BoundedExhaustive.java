@@ -1,11 +1,10 @@
 package dev.sysmem.explore;
 
-import java.util.SplittableRandom;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * Every schedule with at most {@code bound} preemptions, depth first over the tree of choices:

@@ -1,8 +1,7 @@
 package dev.sysmem.explore;
 
-import java.util.SplittableRandom;
-
 import java.util.Arrays;
+import java.util.SplittableRandom;
 
 /**
  * Replays recorded choices. Strict (replaying a user's string): a recorded thread that cannot run,

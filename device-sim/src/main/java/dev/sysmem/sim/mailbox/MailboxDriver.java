@@ -1,10 +1,10 @@
 package dev.sysmem.sim.mailbox;
 
-import dev.sysmem.io.spi.Scheduling;
 import dev.sysmem.io.AccessMode;
 import dev.sysmem.io.Poll;
 import dev.sysmem.io.PollTimeoutException;
 import dev.sysmem.io.SysMem;
+import dev.sysmem.io.spi.Scheduling;
 import dev.sysmem.sim.Doorbell;
 import dev.sysmem.sim.InterruptLine;
 

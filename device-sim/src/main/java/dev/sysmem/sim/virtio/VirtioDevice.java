@@ -1,11 +1,11 @@
 package dev.sysmem.sim.virtio;
 
-import dev.sysmem.io.spi.Scheduling;
 import dev.sysmem.io.Field;
 import dev.sysmem.io.FieldAccess;
 import dev.sysmem.io.Register;
 import dev.sysmem.io.SysMem;
 import dev.sysmem.io.Width;
+import dev.sysmem.io.spi.Scheduling;
 import dev.sysmem.sim.Device;
 import dev.sysmem.sim.DeviceContext;
 import dev.sysmem.sim.Doorbell;
