@@ -13,7 +13,7 @@ import java.util.Locale;
  * The {@code chaos} kind: a {@link ChaosDevice} writing random values into the region, with the
  * chaos options of its builder (seed, widths, offsets, stuck bits, delay and jitter, tearing, write
  * limit, removal). Offsets are relative to the region. Ready at once. A removal closes the device's
- * own mapping and ends the device, so a host reports it STOPPED and remote drivers take it for
+ * own mapping and ends the device, so a host reports it REMOVED and remote drivers take it for
  * gone.
  */
 public final class ChaosKind implements DeviceKind {
