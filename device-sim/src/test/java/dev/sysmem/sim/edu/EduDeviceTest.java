@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Each behaviour of QEMU's edu device, from its specification (docs/specs/edu.rst) and from what
- * QEMU 7.2 was observed to do (/work/shared/reference/qemu_specs.md section 2, "[VERIFIED]"); the
- * quoted statement is in each test's comment.
+ * QEMU 7.2 was observed to do when a guest drove it (hw/misc/edu.c); the quoted statement is in
+ * each test's comment.
  */
 class EduDeviceTest {
 
