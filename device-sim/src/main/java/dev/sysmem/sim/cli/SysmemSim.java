@@ -51,7 +51,8 @@ public final class SysmemSim implements Runnable {
         // The command table; a command of another package is registered here with one line.
         cli.addSubcommand("list", new ListCommand());
         cli.addSubcommand("run", RunCommand.create());
-        cli.addSubcommand("serve", new IvshmemServeCommand());
+        cli.addSubcommand("serve", new CommandLine(new IvshmemServeCommand())
+                .addSubcommand("vhost-user-blk", new dev.sysmem.sim.vhost.VhostUserBlkServeCommand()));
         cli.setExecutionExceptionHandler(SysmemSim::report);
         return cli;
     }

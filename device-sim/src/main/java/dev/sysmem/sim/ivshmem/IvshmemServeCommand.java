@@ -50,12 +50,14 @@ public final class IvshmemServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--socket", required = true, paramLabel = "PATH",
-            description = "UNIX socket to listen on (QEMU: -chardev socket,path=PATH).")
+    // --socket and --shm are required, but checked in call(): picocli would otherwise demand them
+    // of the subcommands registered under serve (serve vhost-user-blk) too.
+    @Option(names = "--socket", paramLabel = "PATH",
+            description = "UNIX socket to listen on (QEMU: -chardev socket,path=PATH); required.")
     Path socket;
 
-    @Option(names = "--shm", required = true, paramLabel = "FILE",
-            description = "Shared-memory file to create, e.g. /dev/shm/sysmem-ivshmem; it must not exist.")
+    @Option(names = "--shm", paramLabel = "FILE",
+            description = "Shared-memory file to create, e.g. /dev/shm/sysmem-ivshmem; it must not exist; required.")
     Path shm;
 
     @Option(names = "--size", defaultValue = "1M", paramLabel = "BYTES", converter = SizeConverter.class,
@@ -87,6 +89,11 @@ public final class IvshmemServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (socket == null || shm == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option"
+                    + (socket == null && shm == null ? "s: '--socket=PATH', '--shm=FILE'"
+                    : socket == null ? ": '--socket=PATH'" : ": '--shm=FILE'"));
+        }
         if (vectors < 1 || vectors > IvshmemServer.MAX_VECTORS) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--vectors must be 1.." + IvshmemServer.MAX_VECTORS + ", was " + vectors);
