@@ -223,7 +223,7 @@ final class VhostUserBlkBackend implements AutoCloseable {
                 int flags = body.getInt(4);
                 if (flags != 0) {
                     throw new ProtocolViolation(request + " for " + r + ": flags 0x" + Integer.toHexString(flags)
-                            + " ask for dirty-page logging (or set unknown bits), which this back-end never offered");
+                            + " ask for dirty-page logging or set unknown bits; neither was offered");
                 }
                 r.park();
                 r.descriptorTableAddress = body.getLong(8);

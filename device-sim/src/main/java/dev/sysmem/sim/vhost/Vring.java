@@ -31,7 +31,7 @@ final class Vring {
     /** The running engine, or null. */
     VirtqueueDevice device;
     /** Why the queue stopped serving after a fault, or null. */
-    String fault;
+    volatile String fault;
     /** Chains served by engines that have since been parked. */
     long servedBefore;
 
