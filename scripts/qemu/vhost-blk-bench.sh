@@ -93,7 +93,8 @@ table=$(awk -v runs="$runs" '
             split(key, k, " ")
             conc = k[3] == "qd1" ? "1 dd (QD1)" : k[3] " dd"
             iops = req[key] * 100 / best
-            printf "| %s | %s | %s | %d | %.0f | %.2f | %.0f | %.0f |\n", k[1], k[2], conc, req[key], iops, iops * 4 / 1024, (conc ~ /QD1/ ? best * 10000 / req[key] : 0), req[key] * 100 / med
+            latency = conc ~ /QD1/ ? sprintf("%.0f", best * 10000 / req[key]) : "-"
+            printf "| %s | %s | %s | %d | %.0f | %.2f | %s | %.0f |\n", k[1], k[2], conc, req[key], iops, iops * 4 / 1024, latency, req[key] * 100 / med
         }
     }' "$work/results" | { read -r h1; read -r h2; echo "$h1"; echo "$h2"; sort; })
 
