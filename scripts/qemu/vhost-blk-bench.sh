@@ -29,7 +29,8 @@ done
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
-cache=${SYSMEM_QEMU_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sysmem-qemu}
+# The cache setup.sh fills: $SYSMEM_QEMU_CACHE, else .cache/qemu in this checkout (the same rule as setup.sh).
+cache=${SYSMEM_QEMU_CACHE:-$root/.cache/qemu}
 properties="$cache/guest.properties"
 [ -r "$properties" ] || { echo "vhost-blk-bench.sh: $properties is missing: run scripts/qemu/setup.sh" >&2; exit 1; }
 prop() { sed -n "s/^$1=//p" "$properties"; }

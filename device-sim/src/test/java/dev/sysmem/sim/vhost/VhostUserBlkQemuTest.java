@@ -1,7 +1,7 @@
 package dev.sysmem.sim.vhost;
 
 import dev.sysmem.sim.ivshmem.QemuGuest;
-import dev.sysmem.sim.remote.ChildJvm;
+import dev.sysmem.testing.ChildJvm;
 import dev.sysmem.sim.virtio.RamDisk;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,9 +116,8 @@ class VhostUserBlkQemuTest {
     @Test
     void killing_the_back_end_mid_io_leaves_qemu_to_be_stopped_cleanly(TestInfo test) throws Exception {
         Path socket = dir.resolve("killed.sock");
-        try (ChildJvm backend = ChildJvm.start(VhostUserBlkServeCommand.class, "--socket", socket.toString(),
-                "--size", Long.toString(DISK_BYTES))) {
-            await("the back-end's socket").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        try (ChildJvm backend = ChildJvm.start(VhostUserBlkProcess.class, socket.toString(), Long.toString(DISK_BYTES))) {
+            await("the back-end's socket").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
                     .until(() -> Files.exists(socket) || !backend.isAlive());
             assertThat(backend.isAlive()).as("the back-end runs; its output: %s", backend.output()).isTrue();
             // The readers and writers run for far longer than the test waits: every moment after the
@@ -130,8 +129,9 @@ class VhostUserBlkQemuTest {
                     backend.kill();
                     await("the back-end to die of SIGKILL").atMost(Duration.ofSeconds(30)).until(() -> !backend.isAlive());
                     String said = awaitConsole(guest, "ring restore failed", Duration.ofSeconds(60));
-                    String qemuLine = field(said.substring(before.length() - "sysmem-guest: PATTERN ".length()),
-                            "(qemu-system-x86_64: vhost VQ 0 ring restore failed[^\\n]*)");
+                    assertThat(said.indexOf("ring restore failed")).as("QEMU's report comes after the kill")
+                            .isGreaterThan(before.indexOf("sysmem-guest: PATTERN "));
+                    String qemuLine = field(said, "(qemu-system-x86_64: vhost VQ 0 ring restore failed[^\\n]*)");
                     assertThat(guest.isAlive()).as("QEMU survives its back-end's death").isTrue();
                     assertThat(guest.console()).doesNotContain("sysmem-guest: EXIT");
                     System.out.printf("vhost-user-blk killed mid-I/O: QEMU reported \"%s\" and stayed up; the guest's "

@@ -15,7 +15,8 @@ import java.nio.file.FileSystemException;
  * The {@code sysmem-sim} command line: {@code list} shows the device kinds, {@code run <kind>}
  * runs one in the foreground over a shared file for a driver in another process or a QEMU guest,
  * {@code serve} is the ivshmem server for QEMU's {@code ivshmem-doorbell}
- * ({@link IvshmemServeCommand}).
+ * ({@link IvshmemServeCommand}); {@code serve vhost-user-blk} serves a RAM disk to QEMU's
+ * {@code vhost-user-blk-pci} ({@link VhostUserBlkServeCommand}).
  *
  * <p>Exit codes follow picocli: 0 success, 1 the device failed or could not be started (a file that
  * exists with {@code --create}, a missing file without it), 2 a usage error (unknown command or
@@ -52,7 +53,7 @@ public final class SysmemSim implements Runnable {
         cli.addSubcommand("list", new ListCommand());
         cli.addSubcommand("run", RunCommand.create());
         cli.addSubcommand("serve", new CommandLine(new IvshmemServeCommand())
-                .addSubcommand("vhost-user-blk", new dev.sysmem.sim.vhost.VhostUserBlkServeCommand()));
+                .addSubcommand("vhost-user-blk", new VhostUserBlkServeCommand()));
         cli.setExecutionExceptionHandler(SysmemSim::report);
         return cli;
     }

@@ -1,7 +1,9 @@
-package dev.sysmem.sim.vhost;
+package dev.sysmem.sim.cli;
 
-import dev.sysmem.sim.remote.DurationConverter;
-import dev.sysmem.sim.remote.SizeConverter;
+import dev.sysmem.cli.DurationConverter;
+import dev.sysmem.cli.ExitCode;
+import dev.sysmem.cli.SizeConverter;
+import dev.sysmem.sim.vhost.VhostUserBlkServer;
 import dev.sysmem.sim.virtio.RamDisk;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -98,10 +100,10 @@ public final class VhostUserBlkServeCommand implements Callable<Integer> {
             server = VhostUserBlkServer.start(socket, disk);
         } catch (FileAlreadyExistsException e) {
             err.println("serve vhost-user-blk: " + e.getFile() + " already exists; remove it or choose another --socket");
-            return 1;
+            return ExitCode.FAILED;
         } catch (IllegalArgumentException e) {
             err.println("serve vhost-user-blk: " + e.getMessage());
-            return 1;
+            return ExitCode.FAILED;
         }
         try (server) {
             Runtime.getRuntime().addShutdownHook(hook);
@@ -115,7 +117,7 @@ public final class VhostUserBlkServeCommand implements Callable<Integer> {
                     TimeUnit.NANOSECONDS) && deadline - System.nanoTime() > 0) {
                 if (!server.isRunning()) {
                     err.println("serve vhost-user-blk: the server stopped: " + server.lastDisconnect());
-                    return 1;
+                    return ExitCode.FAILED;
                 }
             }
             out.printf("stopping; %d request(s) served over %d connection(s)%s%n", server.chainsServed(),
@@ -129,6 +131,6 @@ public final class VhostUserBlkServeCommand implements Callable<Integer> {
                 // The hook is what stopped us; it is running now and needs no removal.
             }
         }
-        return 0;
+        return ExitCode.OK;
     }
 }
