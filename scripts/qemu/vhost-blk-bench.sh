@@ -81,21 +81,22 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # Lines: DISK OP qd1|jobs=J requests=N centis=C. Best (lowest time) of the runs, and the median.
 table=$(awk -v runs="$runs" '
-    { split($4, r, "="); split($5, c, "="); key = $1 " " $2 " " $3; n[key]++; t[key, n[key]] = c[2]; req[key] = r[2] }
+    { split($4, r, "="); split($5, c, "="); key = $1 " " $2 " " $3; n[key]++; t[key, n[key]] = c[2] + 0; req[key] = r[2] + 0 }
     END {
-        printf "| disk | op | concurrency | requests | best: IOPS | best: MiB/s | best: us/request | median: IOPS |\n"
-        printf "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |\n"
+        printf "| disk | op | concurrency | requests | best: IOPS | best: MiB/s | best: us/request | median: IOPS | worst: IOPS |\n"
+        printf "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
         for (key in n) {
             m = n[key]
             for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (t[key, j] < t[key, i]) { x = t[key, i]; t[key, i] = t[key, j]; t[key, j] = x }
-            best = t[key, 1]; med = t[key, int((m + 1) / 2)]
+            best = t[key, 1]; med = t[key, int((m + 1) / 2)]; worst = t[key, m]
             if (best < 1) best = 1
             if (med < 1) med = 1
+            if (worst < 1) worst = 1
             split(key, k, " ")
             conc = k[3] == "qd1" ? "1 dd (QD1)" : k[3] " dd"
             iops = req[key] * 100 / best
             latency = conc ~ /QD1/ ? sprintf("%.0f", best * 10000 / req[key]) : "-"
-            printf "| %s | %s | %s | %d | %.0f | %.2f | %s | %.0f |\n", k[1], k[2], conc, req[key], iops, iops * 4 / 1024, latency, req[key] * 100 / med
+            printf "| %s | %s | %s | %d | %.0f | %.2f | %s | %.0f | %.0f |\n", k[1], k[2], conc, req[key], iops, iops * 4 / 1024, latency, req[key] * 100 / med, req[key] * 100 / worst
         }
     }' "$work/results" | { read -r h1; read -r h2; echo "$h1"; echo "$h2"; sort; })
 

@@ -38,8 +38,8 @@ class VhostUserBlkQemuTest {
      * Boot (about 8 s under TCG on an idle machine), the pattern and 4 s of readers and writers,
      * with room for a 2-core machine loaded by parallel builds; a passing run takes far less.
      */
-    private static final Duration GUEST_DEADLINE = Duration.ofSeconds(240);
-    private static final String GUEST_ARGUMENTS = "sysmem.seconds=4 sysmem.timeout=200";
+    private static final Duration GUEST_DEADLINE = Duration.ofSeconds(420);
+    private static final String GUEST_ARGUMENTS = "sysmem.seconds=4 sysmem.timeout=400";
     /** Bit 29 in the guest's /sys/block/vda/device/features string (one character per bit, bit 0 first). */
     private static final int EVENT_IDX = 29;
 
@@ -123,7 +123,7 @@ class VhostUserBlkQemuTest {
             // The readers and writers run for far longer than the test waits: every moment after the
             // pattern was checked is in the middle of I/O.
             try (QemuGuest guest = QemuGuest.boot(image, vhostUserBlkOptions(socket), "blk",
-                    "sysmem.seconds=600 sysmem.timeout=200", consoleLog(test))) {
+                    "sysmem.seconds=600 sysmem.timeout=400", consoleLog(test))) {
                 guest.verify(() -> {
                     String before = awaitConsole(guest, "sysmem-guest: PATTERN ", GUEST_DEADLINE);
                     backend.kill();
