@@ -79,6 +79,7 @@ public final class VirtqueueDevice {
     private final ChainHandler handler;
     private final Runnable interrupt;
     private final DescriptorChain chain;
+    private final BufferCheck ram;
 
     private int lastAvail;
     private int usedShadow;
@@ -92,8 +93,9 @@ public final class VirtqueueDevice {
     private long interruptsSuppressed;
 
     private VirtqueueDevice(String name, SysMem guest, VirtqueueLayout layout, VirtioFeatures features,
-                            ChainHandler handler, Runnable interrupt) {
+                            ChainHandler handler, Runnable interrupt, BufferCheck ram) {
         this.name = name;
+        this.ram = ram;
         this.ring = guest.withMode(AccessMode.OPAQUE).withOrder(ByteOrder.LITTLE_ENDIAN);
         this.memorySize = guest.size();
         this.layout = layout;
@@ -130,7 +132,43 @@ public final class VirtqueueDevice {
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(interrupt, "interrupt");
         VirtqueueDriver.checkFits(name, guest, layout);
-        return new VirtqueueDevice(name, guest, layout, features, handler, interrupt);
+        return new VirtqueueDevice(name, guest, layout, features, handler, interrupt, (address, length) -> null);
+    }
+
+    /**
+     * Where guest RAM is inside the guest-memory segment, for a segment with holes (a vhost-user
+     * back-end maps each region of the front-end's memory table at its guest-physical address and
+     * leaves the gaps unmapped).
+     */
+    @FunctionalInterface
+    public interface BufferCheck {
+        /** Null if {@code [address, address + length)} is guest RAM; otherwise why it is not. */
+        String refuse(long address, long length);
+    }
+
+    /**
+     * The device side of a queue that the driver has been using: it continues from
+     * {@code last_avail_idx = lastAvailIdx} and from the {@code used.idx} found in guest memory,
+     * as a vhost-user back-end does on {@code SET_VRING_BASE} (the used index is never sent, the
+     * ring holds it). Every buffer a descriptor names must also pass {@code ram}, or the queue
+     * stops with a {@link VirtqueueFault} before anything touches the buffer.
+     *
+     * @throws IllegalArgumentException if the layout does not fit in guest memory
+     */
+    public static VirtqueueDevice resume(String name, SysMem guest, VirtqueueLayout layout, VirtioFeatures features,
+                                         ChainHandler handler, Runnable interrupt, int lastAvailIdx,
+                                         BufferCheck ram) {
+        Objects.requireNonNull(ram, "ram");
+        VirtqueueDevice resumed = attach(name, guest, layout, features, handler, interrupt).withRam(ram);
+        resumed.lastAvail = lastAvailIdx & 0xffff;
+        resumed.usedShadow = resumed.ring.read16(layout.usedIdx());
+        resumed.publishedUsed = resumed.usedShadow;
+        resumed.signalledUsed = resumed.usedShadow;
+        return resumed;
+    }
+
+    private VirtqueueDevice withRam(BufferCheck check) {
+        return new VirtqueueDevice(name, ring, layout, features, handler, interrupt, check);
     }
 
     /** The queue's name. */
@@ -348,6 +386,11 @@ public final class VirtqueueDevice {
                 throw stop("descriptor " + index + " (chain head " + head + ") addr 0x" + Long.toHexString(addr)
                         + " len " + len + " lies outside guest memory of " + memorySize + " bytes (0x"
                         + Long.toHexString(memorySize) + ")");
+            }
+            String outsideRam = ram.refuse(addr, len);
+            if (outsideRam != null) {
+                throw stop("descriptor " + index + " (chain head " + head + ") addr 0x" + Long.toHexString(addr)
+                        + " len " + len + " is not guest RAM: " + outsideRam);
             }
             boolean writable = (flags & DESC_F_WRITE) != 0;
             if (!writable && chain.writableCount() > 0) {

@@ -55,8 +55,10 @@ public final class IvshmemServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--socket", required = true, paramLabel = "PATH",
-            description = "UNIX socket to listen on (QEMU: -chardev socket,path=PATH).")
+    // --socket is required, but checked in call(): picocli would otherwise demand it
+    // of the subcommands registered under serve (serve vhost-user-blk) too.
+    @Option(names = "--socket", paramLabel = "PATH",
+            description = "UNIX socket to listen on (QEMU: -chardev socket,path=PATH); required.")
     Path socket;
 
     @Option(names = "--shm", paramLabel = "FILE",
@@ -93,6 +95,9 @@ public final class IvshmemServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (socket == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--socket=PATH'");
+        }
         if (vectors < 1 || vectors > IvshmemServer.MAX_VECTORS) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--vectors must be 1.." + IvshmemServer.MAX_VECTORS + ", was " + vectors);

@@ -15,8 +15,10 @@ import java.nio.file.FileSystemException;
  * The {@code sysmem-sim} command line: {@code list} shows the device kinds, {@code run <kind>}
  * runs one in the foreground over a shared file for a driver in another process or a QEMU guest,
  * {@code serve} is the ivshmem server for QEMU's {@code ivshmem-doorbell}
- * ({@link IvshmemServeCommand}), {@code clean} removes device files whose device process died
- * ({@link CleanCommand}); {@code run --create} takes such a file over by itself.
+ * ({@link IvshmemServeCommand}), {@code serve vhost-user-blk} serves a RAM disk to QEMU's
+ * {@code vhost-user-blk-pci} ({@link VhostUserBlkServeCommand}), {@code clean} removes device files
+ * whose device process died ({@link CleanCommand}); {@code run --create} takes such a file over by
+ * itself.
  *
  * <p>Exit codes follow picocli: 0 success, 1 the device failed or could not be started (a file that
  * exists with {@code --create}, a missing file without it), 2 a usage error (unknown command or
@@ -52,7 +54,8 @@ public final class SysmemSim implements Runnable {
         // The command table; a command of another package is registered here with one line.
         cli.addSubcommand("list", new ListCommand());
         cli.addSubcommand("run", RunCommand.create());
-        cli.addSubcommand("serve", new IvshmemServeCommand());
+        cli.addSubcommand("serve", new CommandLine(new IvshmemServeCommand())
+                .addSubcommand("vhost-user-blk", new VhostUserBlkServeCommand()));
         cli.addSubcommand("clean", new CleanCommand());
         cli.setExecutionExceptionHandler(SysmemSim::report);
         return cli;
