@@ -1,16 +1,14 @@
 package dev.sysmem.sim.vhost;
 
 import dev.sysmem.sim.ivshmem.Libc;
+import dev.sysmem.sim.ivshmem.OwnerOnlySocket;
 import dev.sysmem.sim.ivshmem.Platform;
 import dev.sysmem.sim.virtio.RamDisk;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -31,9 +29,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Guarantees.</b>
  * <ul>
- *   <li>The socket is the owner's only: it is bound inside a fresh directory of mode 0700, made
- *       0600, and only then moved to {@code path}, so no other user can connect in between. An
- *       existing {@code path} is refused.</li>
+ *   <li>The socket is the owner's only ({@link OwnerOnlySocket}, as the ivshmem server's): it is
+ *       bound inside a fresh directory of mode 0700, made 0600, and only then moved to
+ *       {@code path}, so no other user can connect in between; a peer of another uid (checked
+ *       with {@code SO_PEERCRED}) is closed before a byte is read, and logged. An existing
+ *       {@code path} is refused.</li>
  *   <li>One front-end at a time; when it disconnects, the next may connect (QEMU's
  *       {@code reconnect=}). The disk keeps its contents across connections.</li>
  *   <li>A malformed message closes that connection with a logged reason ({@link #lastDisconnect});
@@ -82,28 +82,7 @@ public final class VhostUserBlkServer implements AutoCloseable {
         if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new FileAlreadyExistsException(target.toString(), null, "the vhost-user socket path exists");
         }
-        Libc.checkSocketPath(target);
-        Path parent = target.getParent();
-        Path privateDir = Files.createTempDirectory(parent, ".vhost-user-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Path staged = privateDir.resolve("s");
-        int fd = Libc.socket(Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC, 0);
-        try {
-            Libc.bind(fd, staged);
-            Files.setPosixFilePermissions(staged, PosixFilePermissions.fromString("rw-------"));
-            Libc.listen(fd, 4);
-            try {
-                Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("cannot move the socket into place at " + target + ": " + e.getMessage(), e);
-            }
-        } catch (IOException | RuntimeException e) {
-            Libc.closeQuietly(fd);
-            Files.deleteIfExists(staged);
-            throw e;
-        } finally {
-            Files.deleteIfExists(privateDir);
-        }
+        int fd = OwnerOnlySocket.listen(target, 4);
         VhostUserBlkServer server = new VhostUserBlkServer(target, disk, fd);
         server.thread.start();
         return server;
@@ -146,7 +125,7 @@ public final class VhostUserBlkServer implements AutoCloseable {
                 if ((ready & Libc.POLLIN) == 0) {
                     continue;
                 }
-                int fd = Libc.accept(listenFd);
+                int fd = OwnerOnlySocket.accept(listenFd, path);
                 if (fd < 0) {
                     continue;
                 }

@@ -90,6 +90,20 @@ class OwnerOnlyEndpointsTest {
     }
 
     @Test
+    void theVhostUserSocketIsOwnerOnlyUnderUmask000() throws Exception {
+        Path socket = dir.resolve("vhost.sock");
+        underUmask000(() -> {
+            try (dev.sysmem.sim.vhost.VhostUserBlkServer server = dev.sysmem.sim.vhost.VhostUserBlkServer.start(socket,
+                    dev.sysmem.sim.virtio.RamDisk.create(8, "owner-only", false))) {
+                assertThat(mode(socket)).isEqualTo("rw-------");
+                try (var entries = Files.list(dir)) {
+                    assertThat(entries.map(p -> p.getFileName().toString()).toList()).containsExactly("vhost.sock");
+                }
+            }
+        });
+    }
+
+    @Test
     void aRemoteDeviceFileIsOwnerOnlyUnderUmask000() throws Exception {
         Path file = dir.resolve("mbox");
         underUmask000(() -> {
