@@ -54,7 +54,9 @@ public final class ExploredRun {
      * {@code size} bytes of fresh, zeroed memory called {@code name}, as the {@link SysMem} view
      * drivers and devices use (an {@linkplain SysMem#intercepted intercepted} view over
      * {@link #memoryHandler}): every access through it, or any view made from it, is a scheduling
-     * point, made under sequential consistency and recorded in the trace.
+     * point, made under sequential consistency (or the weak-memory model, if the explorer was
+     * built with it) and recorded in the trace. Its {@link SysMem#segment()} gives the same bytes
+     * for bulk copies (DMA buffers, data to checksum), which are not scheduling points.
      *
      * @throws IllegalArgumentException if {@code size} is not positive
      */
@@ -62,7 +64,8 @@ public final class ExploredRun {
         if (run == null) {
             return SysMem.of(name, arena.allocate(positive(name, size), 8));
         }
-        return SysMem.intercepted(name, size, memoryHandler(name, size));
+        MemorySegment segment = arena.allocate(positive(name, size), 8);
+        return SysMem.intercepted(name, segment, handler(name, segment));
     }
 
     private static long positive(String name, long size) {
@@ -84,7 +87,10 @@ public final class ExploredRun {
         if (run == null) {
             throw new IllegalStateException("a free-running run has no access handler; use memory(name, size)");
         }
-        MemorySegment segment = arena.allocate(positive(name, size), 8);
+        return handler(name, arena.allocate(positive(name, size), 8));
+    }
+
+    private AccessHandler handler(String name, MemorySegment segment) {
         if (run.weakMemory()) {
             WeakExploredMemory weak = new WeakExploredMemory(run, name, segment);
             run.addWeakMemory(weak);

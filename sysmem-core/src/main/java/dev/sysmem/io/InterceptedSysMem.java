@@ -22,23 +22,38 @@ import java.lang.foreign.MemorySegment;
 final class InterceptedSysMem extends SysMem {
 
     private final AccessHandler handler;
+    /** The handler's memory from address 0, for {@link #segment()}; null if the handler has none to share. */
+    private final MemorySegment contents;
 
-    InterceptedSysMem(AccessHandler handler, String name, long size, long address, AccessMode mode, boolean bigEndian,
-                      int widthBits, boolean readOnly) {
+    InterceptedSysMem(AccessHandler handler, MemorySegment contents, String name, long size, long address, AccessMode mode,
+                      boolean bigEndian, int widthBits, boolean readOnly) {
         super(name, size, address, mode, bigEndian, widthBits, readOnly);
         this.handler = handler;
+        this.contents = contents;
     }
 
+    /**
+     * The bytes of this view in the handler's memory, for bulk data (DMA buffers, a block to
+     * checksum) that code copies with {@link MemorySegment#copy}: such copies do not go through
+     * the handler, so they are neither scheduled nor modelled, only sequentially consistent.
+     *
+     * @throws UnsupportedOperationException if the view was made without its memory
+     */
     @Override
     public MemorySegment segment() {
-        throw new UnsupportedOperationException("region '" + name + "' is intercepted: its accesses go to "
-                + handler + " and it has no memory segment of its own");
+        if (contents == null) {
+            throw new UnsupportedOperationException("region '" + name + "' is intercepted: its accesses go to "
+                    + handler + " and it has no memory segment of its own");
+        }
+        MemorySegment view = contents.asSlice(address, size);
+        return readOnly ? view.asReadOnly() : view;
     }
 
     @Override
     SysMem view(String newName, long offset, long length, AccessMode newMode, boolean newBigEndian,
                 int newWidths, boolean newReadOnly) {
-        return new InterceptedSysMem(handler, newName, length, address + offset, newMode, newBigEndian, newWidths, newReadOnly);
+        return new InterceptedSysMem(handler, contents, newName, length, address + offset, newMode, newBigEndian, newWidths,
+                newReadOnly);
     }
 
     @Override

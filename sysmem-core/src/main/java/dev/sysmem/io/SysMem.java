@@ -145,7 +145,24 @@ public abstract sealed class SysMem implements AtomicIo permits DirectSysMem, Ge
         if (size <= 0) {
             throw new IllegalArgumentException("region '" + name + "': size must be positive, was " + size);
         }
-        return new InterceptedSysMem(handler, name, size, 0, AccessMode.OPAQUE, false, ALL_WIDTHS, false);
+        return new InterceptedSysMem(handler, null, name, size, 0, AccessMode.OPAQUE, false, ALL_WIDTHS, false);
+    }
+
+    /**
+     * As {@link #intercepted(String, long, AccessHandler)}, over {@code contents}, the memory the
+     * handler serves (its size is the view's): every access still goes to the handler, and
+     * {@link #segment()} returns the view's bytes of {@code contents} for bulk copies (DMA
+     * buffers, data to checksum), which the handler does not see.
+     */
+    public static SysMem intercepted(String name, MemorySegment contents, AccessHandler handler) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(contents, "contents");
+        Objects.requireNonNull(handler, "handler");
+        if (contents.byteSize() <= 0) {
+            throw new IllegalArgumentException("region '" + name + "': size must be positive, was " + contents.byteSize());
+        }
+        return new InterceptedSysMem(handler, contents, name, contents.byteSize(), 0, AccessMode.OPAQUE, false, ALL_WIDTHS,
+                false);
     }
 
     /**

@@ -208,4 +208,22 @@ class InterceptedSysMemTest {
         assertThat(be.compareAndSet64(8, 0, 0x0102_0304_0506_0708L)).isTrue();
         assertThat(handler.memory[8]).isEqualTo((byte) 1);
     }
+
+    @Test
+    void overItsContentsAViewSharesThemForBulkCopiesWhileAccessesStillGoToTheHandler() {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment contents = arena.allocate(4096, 8);
+            RecordingHandler recording = new RecordingHandler(4096);
+            SysMem ram = SysMem.intercepted("ram", contents, recording);
+            SysMem buffer = ram.slice(0x100, 0x40);
+            assertThat(buffer.segment().byteSize()).isEqualTo(0x40);
+            assertThat(buffer.segment().address()).isEqualTo(contents.address() + 0x100);
+            assertThat(buffer.readOnly().segment().isReadOnly()).isTrue();
+            buffer.write32(0, 7);
+            assertThat(recording.calls).hasSize(1);
+            assertThat(recording.calls.getFirst().address()).isEqualTo(0x100);
+        }
+        assertThatThrownBy(() -> SysMem.intercepted("empty", java.lang.foreign.MemorySegment.NULL, handler))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
+    }
 }
