@@ -79,7 +79,7 @@ public final class ClaimsMerge {
      * showed it with evidence, else the best any run managed (HOLDS-UNTESTABLE-HERE, INSUFFICIENT,
      * NOT-RUN), or "—" for a position no run has.
      */
-    static String overall(List<Optional<Cell>> cells) {
+    public static String overall(List<Optional<Cell>> cells) {
         List<CellState> states = cells.stream().flatMap(Optional::stream).map(Cell::state).toList();
         for (CellState s : List.of(CellState.VIOLATED, CellState.ERROR, CellState.HOLDS, CellState.ALLOWED_AND_SEEN,
                 CellState.HOLDS_UNTESTABLE_HERE, CellState.ALLOWED_NOT_SEEN, CellState.CONTROL_NOT_SEEN,
