@@ -95,7 +95,7 @@ class MutationTest {
         // The reader must land between two stores of the writer a few nanoseconds apart: on an idle
         // machine every width tears, on a loaded one (the actors rarely on CPU together) not always
         // every width, so the row, not each cell, must go red.
-        assertThat(List.of(Width.U16, Width.U32, Width.U64)).map(w -> cell(report, Property.ATOMICITY, AccessMode.OPAQUE, w))
+        assertThat(List.of(Width.U16, Width.U32, Width.U64)).extracting(w -> cell(report, Property.ATOMICITY, AccessMode.OPAQUE, w))
                 .anyMatch(c -> c.state() == CellState.VIOLATED)
                 .noneMatch(c -> c.state() == CellState.HOLDS);
         assertThat(report.passes()).isFalse();

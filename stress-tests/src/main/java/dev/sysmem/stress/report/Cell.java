@@ -70,7 +70,7 @@ public record Cell(String test, Property property, AccessMode mode, Optional<Wid
             case ALLOWED_AND_SEEN -> "SEEN " + Counts.compact(count);
             case ALLOWED_NOT_SEEN -> "not seen";
             case CONTROL_NOT_SEEN -> "CONTROL-NOT-SEEN";
-            case NOT_RUN -> "not run";
+            case NOT_RUN -> reason.equals(ClaimMatrix.NOT_SELECTED) ? "not selected" : "NOT-RUN: " + reason;
             case ERROR -> "ERROR";
         };
     }
