@@ -16,7 +16,9 @@ import java.lang.annotation.Target;
  *
  * <p>An empty {@link #width} means the test fixes its own widths (the device publication test
  * writes 64-, 32- and 16-bit fields): its cell spans the width columns. An empty {@link #segment}
- * means the test does not use a shared segment (the plain-field control).
+ * means the test does not use a shared segment (the plain-field control). A non-empty
+ * {@link #breakage} makes the test a sensitivity control of its row: it runs the row's test through
+ * a deliberately broken implementation, and its weak outcome is expected.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -34,4 +36,7 @@ public @interface Claim {
 
     /** The memory the test races on; empty when it uses none. */
     SegmentKind[] segment() default {};
+
+    /** The broken implementation a control runs through; empty for a test of the real one. */
+    Breakage[] breakage() default {};
 }

@@ -32,6 +32,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * previous contents are not cleared: each state writes the initial values of the locations it
  * uses in its constructor, and jcstress makes constructor writes visible to every actor.
  *
+ * <p><b>Broken views.</b> {@link #broken} gives a view of the same memory whose accesses, after
+ * {@code SysMem}'s own checks, go through a {@link BrokenAccess} with a {@link Breakage}: the
+ * controls of the claims report. A fork started with {@code -D}{@value Breakage#PROPERTY}{@code =NAME}
+ * is a mutation run: {@link #io()} itself then hands out the view broken by {@code NAME}, so every
+ * test races through the broken implementation and the suite must go red.
+ *
  * <pre>{@code
  * private static final SlotPool SLOTS = new SlotPool(SegmentKind.FILE_BACKED, AccessMode.OPAQUE, "MP_U32");
  * private static final SysMem IO = SLOTS.io();
@@ -51,6 +57,9 @@ public final class SlotPool implements AutoCloseable {
     public static final int SLOTS = 1 << 16;
 
     private final SharedMemory memory;
+    private final AccessMode mode;
+    private final String label;
+    private final long size;
     private final SysMem io;
     private final long mask;
     private final AtomicLong next = new AtomicLong();
@@ -70,8 +79,62 @@ public final class SlotPool implements AutoCloseable {
             throw new IllegalArgumentException("slot count must be a power of two, was " + slots);
         }
         this.memory = kind.open((long) slots * SLOT_BYTES, label);
-        this.io = memory.io(label).withMode(mode);
+        this.mode = mode;
+        this.label = label;
+        this.size = (long) slots * SLOT_BYTES;
         this.mask = slots - 1;
+        Breakage mutation = mutation();
+        this.io = mutation == null ? memory.io(label).withMode(mode) : broken(mutation);
+    }
+
+    /** A pool whose memory is a Java {@code long[]}, reached only through {@link #broken} with {@link Breakage#HOISTABLE_READ}. */
+    private SlotPool(AccessMode mode, String label) {
+        this.memory = null;
+        this.mode = mode;
+        this.label = label;
+        this.size = (long) SLOTS * SLOT_BYTES;
+        this.mask = SLOTS - 1;
+        this.io = SysMem.intercepted(label + "-heap", size, BrokenAccess.onHeap(size)).withMode(mode);
+    }
+
+    /**
+     * A pool of {@link #SLOTS} slots on the Java heap, for the control that must race on memory the
+     * JIT may keep in a register: its only view is {@code broken(Breakage.HOISTABLE_READ)}.
+     */
+    public static SlotPool onJavaHeap(AccessMode mode, String label) {
+        return new SlotPool(mode, label);
+    }
+
+    /** The breakage a mutation run asks for with {@value Breakage#PROPERTY}, or null. */
+    static Breakage mutation() {
+        String name = System.getProperty(Breakage.PROPERTY, "");
+        if (name.isEmpty()) {
+            return null;
+        }
+        try {
+            return Breakage.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(Breakage.PROPERTY + "=" + name + " names no breakage; known: "
+                    + java.util.Arrays.toString(Breakage.values()), e);
+        }
+    }
+
+    /**
+     * A view of the pool's memory, in the pool's mode, whose accesses go through {@code breakage}
+     * after {@code SysMem}'s own checks. For a pool {@link #onJavaHeap on the heap}, only
+     * {@link Breakage#HOISTABLE_READ} exists.
+     *
+     * @throws IllegalArgumentException for a breakage this pool's memory cannot take
+     */
+    public SysMem broken(Breakage breakage) {
+        if (memory == null) {
+            if (breakage != Breakage.HOISTABLE_READ) {
+                throw new IllegalArgumentException("pool '" + label + "' is on the Java heap: only "
+                        + Breakage.HOISTABLE_READ + " applies, not " + breakage);
+            }
+            return io;
+        }
+        return SysMem.intercepted(label + "-" + breakage, size, BrokenAccess.over(memory.segment(), breakage)).withMode(mode);
     }
 
     /** The offset of the next slot, for a new state; wraps after {@link #SLOTS} calls. */
@@ -84,8 +147,15 @@ public final class SlotPool implements AutoCloseable {
         return io;
     }
 
-    /** The raw segment, only for controls that must go around {@link SysMem}'s checks. */
+    /**
+     * The raw segment, only for controls that must go around {@link SysMem}'s checks.
+     *
+     * @throws UnsupportedOperationException for a pool {@link #onJavaHeap on the heap}
+     */
     public MemorySegment segment() {
+        if (memory == null) {
+            throw new UnsupportedOperationException("pool '" + label + "' is on the Java heap and has no segment");
+        }
         return memory.segment();
     }
 
@@ -94,6 +164,8 @@ public final class SlotPool implements AutoCloseable {
      */
     @Override
     public void close() {
-        memory.close();
+        if (memory != null) {
+            memory.close();
+        }
     }
 }

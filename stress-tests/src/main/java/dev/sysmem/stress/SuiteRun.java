@@ -1,6 +1,7 @@
 package dev.sysmem.stress;
 
 import dev.sysmem.stress.report.ClaimsReport;
+import dev.sysmem.stress.report.Machine;
 import org.openjdk.jcstress.JCStress;
 import org.openjdk.jcstress.Options;
 
@@ -32,10 +33,19 @@ import java.util.stream.Stream;
  *   <li>Forks get {@code --enable-native-access=ALL-UNNAMED} through {@code -jvmArgsPrepend}
  *       (jcstress 0.16 loads JNA for CPU affinity, and JDK 25 warns otherwise), unless the options
  *       given already prepend JVM arguments.</li>
+ *   <li>The machine, the {@code -c} jcstress ran with, the options and the time jcstress took are
+ *       recorded next to the results ({@code sysmem-run.properties}), so that the report grades CPU
+ *       fit against the {@code -c} actually used and a later merge states each run's machine.</li>
+ *   <li>A report is written whenever jcstress ran, even when it produced no result (for example a
+ *       selection of IRIW tests on a 2-CPU machine): it says why each selected test did not run.</li>
  *   <li>The exit status is 0 only if jcstress reported no failure <em>and</em> the claims report
- *       passes. In particular a run in which no test matched fails: jcstress 0.16 itself exits 0
- *       after printing "No matching tests".</li>
+ *       passes. In particular a run in which no test matched or no test ran fails: jcstress 0.16
+ *       itself exits 0 after printing "No matching tests".</li>
  * </ul>
+ *
+ * <p>Options before {@code --}: {@code --results DIR}, {@code --report DIR} (both required) and
+ * {@code --section FILE} (repeatable, a table for the report, see
+ * {@link dev.sysmem.stress.report.ReportSection}).
  */
 public final class SuiteRun {
 
@@ -52,10 +62,12 @@ public final class SuiteRun {
         List<String> jcstress = new ArrayList<>(split < 0 ? List.of() : Arrays.asList(args).subList(split + 1, args.length));
         Path results = null;
         Path report = null;
+        List<String> sections = new ArrayList<>();
         for (int i = 0; i + 1 < own.size(); i += 2) {
             switch (own.get(i)) {
                 case "--results" -> results = Path.of(own.get(i + 1));
                 case "--report" -> report = Path.of(own.get(i + 1));
+                case "--section" -> sections.addAll(List.of("--section", own.get(i + 1)));
                 default -> {
                     return usage("unknown argument " + own.get(i));
                 }
@@ -89,10 +101,14 @@ public final class SuiteRun {
         if (Files.exists(blob)) {
             Files.move(blob, results.resolve(blob.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         }
-        System.out.printf("jcstress run took %d s%n", (System.nanoTime() - start) / 1_000_000_000L);
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        System.out.printf("jcstress run took %d s%n", seconds);
+        Machine.record(results, options.getCPUCount(), String.join(" ", jcstress), seconds);
 
-        int status = ClaimsReport.run(new String[] {"--results", results.toString(), "--out", report.toString(),
-                "--tests", options.getTestFilter()}, System.out, System.err);
+        List<String> reportArgs = new ArrayList<>(List.of("--results", results.toString(), "--out", report.toString(),
+                "--tests", options.getTestFilter()));
+        reportArgs.addAll(sections);
+        int status = ClaimsReport.run(reportArgs.toArray(new String[0]), System.out, System.err);
         if (jcstressFailure != null) {
             System.err.println("jcstress reported failures: " + jcstressFailure.lines().findFirst().orElse(""));
             return 1;
@@ -117,7 +133,7 @@ public final class SuiteRun {
 
     private static int usage(String problem) {
         System.err.println("SuiteRun: " + problem);
-        System.err.println("usage: SuiteRun --results DIR --report DIR -- [jcstress options, e.g. -m quick -sc false]");
+        System.err.println("usage: SuiteRun --results DIR --report DIR [--section FILE]... -- [jcstress options, e.g. -m quick -sc false]");
         return 2;
     }
 }

@@ -1,5 +1,6 @@
 package dev.sysmem.stress;
 
+import dev.sysmem.stress.report.Machine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +23,8 @@ class SuiteRunTest {
 
     /**
      * jcstress 0.16 prints "FATAL: No matching tests." and exits 0 when the filter matches nothing;
-     * the suite's runner must not pass such a run.
+     * the suite's runner must not pass such a run, must not grade an older run's file, and still
+     * writes a report that says the run was empty.
      */
     @Test
     void aRunInWhichNoTestMatchedFails() throws Exception {
@@ -34,8 +36,11 @@ class SuiteRunTest {
         int status = SuiteRun.run(new String[] {"--results", results.toString(), "--report", report.toString(), "--",
                 "-m", "sanity", "-t", "NoTestIsCalledLikeThis", "-jvmArgs", "-Xint"});
 
-        assertThat(status).isNotZero();
-        assertThat(results).isEmptyDirectory();
-        assertThat(report.resolve("claims-report.md")).doesNotExist();
+        assertThat(status).isEqualTo(1);
+        try (var files = Files.list(results)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly(Machine.FILE);
+        }
+        assertThat(Files.readString(report.resolve("claims-report.md"))).contains("FAIL: empty run: no test produced any result")
+                .contains("none: jcstress ran no test");
     }
 }

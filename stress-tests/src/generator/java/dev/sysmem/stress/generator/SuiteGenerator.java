@@ -28,6 +28,12 @@ import java.util.stream.Stream;
  * guarantees it promises; a template's weak outcome is FORBIDDEN in the modes that promise the
  * template's guarantee and ACCEPTABLE_INTERESTING in the others.
  *
+ * <p><b>Controls.</b> A template may also list {@link ControlAxis controls}: the same test run
+ * through a deliberately broken implementation ({@code dev.sysmem.stress.Breakage}) of the
+ * accesses, over the widths and segments the control names. A control's weak outcome is
+ * ACCEPTABLE_INTERESTING; the claims report counts a claim as HOLDS only if a control of its row
+ * (such a test, or the same test in a mode that does not promise the claim) showed it.
+ *
  * <p>A template is Java source with {@code ${name}} placeholders; a placeholder the cell does not
  * define fails the generation, naming the template and the placeholder. Consecutive
  * {@code @Outcome} lines are aligned after substitution, so the generated tests read like the
@@ -37,7 +43,9 @@ public final class SuiteGenerator {
 
     /** What an access mode may promise; DESIGN.md's mode table, one constant per claim. */
     enum Guarantee {
-        ALIGNMENT_CHECKED, ATOMICITY, NO_ELISION, COHERENCE, MESSAGE_PASSING, LOAD_BUFFERING, STORE_BUFFERING, IRIW,
+        ATOMICITY, NO_ELISION, COHERENCE, MESSAGE_PASSING, LOAD_BUFFERING, CAUSALITY, STORE_BUFFERING, IRIW, WRITE_ORDER,
+        /** The 32/64-bit atomics are sequentially consistent whatever the view's mode. */
+        ATOMICS_SEQUENTIALLY_CONSISTENT,
         /** What no mode promises: the weak outcome of mixed-size tests and of controls. */
         NOTHING
     }
@@ -51,8 +59,21 @@ public final class SuiteGenerator {
     record SegmentAxis(String name, String kind, String description) {
     }
 
+    /**
+     * A control of a template: its test run through the broken implementation {@code breakage}
+     * (a constant of {@code dev.sysmem.stress.Breakage}), over a view in {@code mode}, at
+     * {@code widths} and on {@code segments}; an empty segment list means memory on the Java heap.
+     */
+    record ControlAxis(String name, String breakage, ModeAxis mode, List<WidthAxis> widths, List<SegmentAxis> segments) {
+    }
+
     record Template(String name, String property, Guarantee guarantee,
-                    List<WidthAxis> widths, List<ModeAxis> modes, List<SegmentAxis> segments) {
+                    List<WidthAxis> widths, List<ModeAxis> modes, List<SegmentAxis> segments, List<ControlAxis> controls) {
+
+        Template(String name, String property, Guarantee guarantee,
+                 List<WidthAxis> widths, List<ModeAxis> modes, List<SegmentAxis> segments) {
+            this(name, property, guarantee, widths, modes, segments, List.of());
+        }
     }
 
     // ---- The axes: one line per width, mode and segment kind. -----------------------------------
@@ -64,10 +85,10 @@ public final class SuiteGenerator {
             new WidthAxis("U64", 64));
 
     static final List<ModeAxis> MODES = List.of(
-            mode("Plain", "PLAIN", Guarantee.ALIGNMENT_CHECKED),
-            mode("Opaque", "OPAQUE", Guarantee.ALIGNMENT_CHECKED, Guarantee.ATOMICITY, Guarantee.NO_ELISION, Guarantee.COHERENCE),
-            mode("AcquireRelease", "ACQUIRE_RELEASE", Guarantee.ALIGNMENT_CHECKED, Guarantee.ATOMICITY, Guarantee.NO_ELISION, Guarantee.COHERENCE, Guarantee.MESSAGE_PASSING, Guarantee.LOAD_BUFFERING),
-            mode("Volatile", "VOLATILE", Guarantee.ALIGNMENT_CHECKED, Guarantee.ATOMICITY, Guarantee.NO_ELISION, Guarantee.COHERENCE, Guarantee.MESSAGE_PASSING, Guarantee.LOAD_BUFFERING, Guarantee.STORE_BUFFERING, Guarantee.IRIW));
+            mode("Plain", "PLAIN", Guarantee.ATOMICS_SEQUENTIALLY_CONSISTENT),
+            mode("Opaque", "OPAQUE", Guarantee.ATOMICS_SEQUENTIALLY_CONSISTENT, Guarantee.ATOMICITY, Guarantee.NO_ELISION, Guarantee.COHERENCE),
+            mode("AcquireRelease", "ACQUIRE_RELEASE", Guarantee.ATOMICS_SEQUENTIALLY_CONSISTENT, Guarantee.ATOMICITY, Guarantee.NO_ELISION, Guarantee.COHERENCE, Guarantee.MESSAGE_PASSING, Guarantee.LOAD_BUFFERING, Guarantee.CAUSALITY),
+            mode("Volatile", "VOLATILE", Guarantee.ATOMICS_SEQUENTIALLY_CONSISTENT, Guarantee.ATOMICITY, Guarantee.NO_ELISION, Guarantee.COHERENCE, Guarantee.MESSAGE_PASSING, Guarantee.LOAD_BUFFERING, Guarantee.CAUSALITY, Guarantee.STORE_BUFFERING, Guarantee.IRIW, Guarantee.WRITE_ORDER));
 
     static final List<SegmentAxis> SEGMENTS = List.of(
             new SegmentAxis("Anonymous", "ANONYMOUS", "anonymous shared-arena memory"),
@@ -76,19 +97,29 @@ public final class SuiteGenerator {
     // ---- The properties: one template each, the guarantee its weak outcome tests, its axes. -----
 
     static final List<Template> TEMPLATES = List.of(
-            new Template("Atomicity", "ATOMICITY", Guarantee.ATOMICITY, WIDTHS, MODES, SEGMENTS),
-            new Template("NoElision", "NO_ELISION", Guarantee.NO_ELISION, WIDTHS, MODES, SEGMENTS),
+            new Template("Atomicity", "ATOMICITY", Guarantee.ATOMICITY, wider(8), MODES, SEGMENTS,
+                    List.of(new ControlAxis("SplitWrite", "SPLIT_WRITE", opaque(), wider(8), SEGMENTS))),
+            new Template("NoElision", "NO_ELISION", Guarantee.NO_ELISION, WIDTHS, MODES, SEGMENTS,
+                    List.of(new ControlAxis("HoistableRead", "HOISTABLE_READ", opaque(), only(32), List.of()))),
             new Template("Coherence", "COHERENCE", Guarantee.COHERENCE, WIDTHS, MODES, SEGMENTS),
+            new Template("CoherenceWW", "COHERENCE_WW", Guarantee.COHERENCE, WIDTHS, MODES, SEGMENTS),
+            new Template("CoherenceWR", "COHERENCE_WR", Guarantee.COHERENCE, WIDTHS, MODES, SEGMENTS),
+            new Template("CoherenceRW", "COHERENCE_RW", Guarantee.COHERENCE, WIDTHS, MODES, SEGMENTS),
             new Template("MessagePassing", "MESSAGE_PASSING", Guarantee.MESSAGE_PASSING, WIDTHS, MODES, SEGMENTS),
             new Template("StoreBuffering", "STORE_BUFFERING", Guarantee.STORE_BUFFERING, WIDTHS, MODES, SEGMENTS),
             new Template("LoadBuffering", "LOAD_BUFFERING", Guarantee.LOAD_BUFFERING, WIDTHS, MODES, SEGMENTS),
             new Template("Iriw", "IRIW", Guarantee.IRIW, WIDTHS, MODES, SEGMENTS),
+            new Template("Wrc", "WRC", Guarantee.CAUSALITY, WIDTHS, MODES, SEGMENTS),
+            new Template("Isa2", "ISA2", Guarantee.CAUSALITY, WIDTHS, MODES, SEGMENTS),
+            new Template("TwoPlusTwoW", "TWO_PLUS_TWO_W", Guarantee.WRITE_ORDER, WIDTHS, MODES, SEGMENTS),
+            new Template("AtomicStoreBuffering", "ATOMICS_STORE_BUFFERING", Guarantee.ATOMICS_SEQUENTIALLY_CONSISTENT,
+                    wider(16), MODES, SEGMENTS,
+                    List.of(new ControlAxis("AtomicsAsAcquireRelease", "ATOMICS_AS_ACQUIRE_RELEASE", opaque(), wider(16), SEGMENTS))),
+            new Template("AtomicIriw", "ATOMICS_IRIW", Guarantee.ATOMICS_SEQUENTIALLY_CONSISTENT, wider(16), MODES, SEGMENTS,
+                    List.of(new ControlAxis("AtomicsAsAcquireRelease", "ATOMICS_AS_ACQUIRE_RELEASE", opaque(), wider(16), SEGMENTS))),
             new Template("Publication", "PUBLICATION", Guarantee.MESSAGE_PASSING, List.of(), MODES, SEGMENTS),
             new Template("MixedSize", "MIXED_SIZE", Guarantee.NOTHING, List.of(), MODES, SEGMENTS),
-            new Template("MisalignedRejected", "MISALIGNED_REJECTED", Guarantee.ALIGNMENT_CHECKED,
-                    WIDTHS.stream().filter(w -> w.bits() > 8).toList(), MODES, SEGMENTS),
-            new Template("CacheLineTearingControl", "TEARING_CONTROL", Guarantee.NOTHING,
-                    WIDTHS.stream().filter(w -> w.bits() == 64).toList(), plainOnly(), SEGMENTS),
+            new Template("CacheLineTearingControl", "TEARING_CONTROL", Guarantee.NOTHING, only(64), plainOnly(), SEGMENTS),
             new Template("FieldSpinControl", "ELISION_CONTROL", Guarantee.NOTHING, List.of(), plainOnly(), List.of()));
 
     /** The initial and the written value of every byte in the tests that look for torn values. */
@@ -128,14 +159,21 @@ public final class SuiteGenerator {
         for (WidthAxis w : orSingleAbsent(t.widths())) {
             for (ModeAxis m : t.modes()) {
                 for (SegmentAxis s : orSingleAbsent(t.segments())) {
-                    cells.add(cell(t, w, m, s));
+                    cells.add(cell(t, w, m, s, null));
+                }
+            }
+        }
+        for (ControlAxis c : t.controls()) {
+            for (WidthAxis w : orSingleAbsent(c.widths())) {
+                for (SegmentAxis s : orSingleAbsent(c.segments())) {
+                    cells.add(cell(t, w, c.mode(), s, c));
                 }
             }
         }
         return cells;
     }
 
-    private static Map<String, String> cell(Template t, WidthAxis w, ModeAxis m, SegmentAxis s) {
+    private static Map<String, String> cell(Template t, WidthAxis w, ModeAxis m, SegmentAxis s, ControlAxis control) {
         Map<String, String> v = new LinkedHashMap<>();
         StringBuilder name = new StringBuilder(t.name());
         StringBuilder claim = new StringBuilder("@Claim(property = Property." + t.property() + ", mode = AccessMode." + m.accessMode());
@@ -144,21 +182,41 @@ public final class SuiteGenerator {
             claim.append(", width = Width.").append(w.name());
             widthValues(w, v);
         }
-        name.append('_').append(m.name());
+        name.append('_').append(control == null ? m.name() : control.name());
         if (s != null) {
             name.append('_').append(s.name());
             claim.append(", segment = SegmentKind.").append(s.kind());
             v.put("segment", s.kind());
             v.put("segmentText", s.description());
+        } else {
+            // A test without a segment axis races on memory the pool does not map (a Java field or array).
+            v.put("segment", "ANONYMOUS");
+            v.put("segmentText", "memory on the Java heap");
+        }
+        if (control != null) {
+            claim.append(", breakage = Breakage.").append(control.breakage());
         }
         claim.append(')');
-        boolean promised = m.promises().contains(t.guarantee());
-        v.put("class", name.toString());
+        boolean promised = control == null && m.promises().contains(t.guarantee());
+        String className = name.toString();
+        v.put("class", className);
         v.put("claim", claim.toString());
         v.put("mode", m.accessMode());
+        v.put("pool", control != null && s == null
+                ? "SlotPool.onJavaHeap(AccessMode." + m.accessMode() + ", \"" + className + "\")"
+                : "new SlotPool(SegmentKind." + v.get("segment") + ", AccessMode." + m.accessMode() + ", \"" + className + "\")");
+        v.put("io", control == null ? "SLOTS.io()" : "SLOTS.broken(Breakage." + control.breakage() + ")");
+        v.put("implementation", control == null ? "SysMem" : "SysMem over a deliberately broken implementation ("
+                + control.breakage() + ")");
         v.put("weak", promised ? "FORBIDDEN" : "ACCEPTABLE_INTERESTING");
-        v.put("verdict", verdict(t, m, promised));
+        v.put("verdict", control != null ? controlVerdict(control) : verdict(t, m, promised));
         return v;
+    }
+
+    private static String controlVerdict(ControlAxis control) {
+        return "A control: the view runs every access through Breakage." + control.breakage() + ", after SysMem's own "
+                + "checks, so its weak outcome is ACCEPTABLE_INTERESTING. The claims report counts the claims of this row, "
+                + "width and segment as HOLDS only when a control like this one showed the weak outcome in the same run.";
     }
 
     private static void widthValues(WidthAxis w, Map<String, String> v) {
@@ -171,6 +229,7 @@ public final class SuiteGenerator {
         v.put("read", "read" + w.bits());
         v.put("write", "write" + w.bits());
         v.put("R2", letter.repeat(2) + "_Result");
+        v.put("R3", letter.repeat(3) + "_Result");
         v.put("R4", letter.repeat(4) + "_Result");
         v.put("byteResult", "I".repeat(bytes) + "_Result");
         v.put("initial", pattern(INITIAL_BYTE, bytes, wide));
@@ -193,8 +252,8 @@ public final class SuiteGenerator {
                     + "FORBIDDEN: one sighting fails the run.";
         }
         if (t.property().endsWith("_CONTROL")) {
-            return "A sensitivity control: its outcome is ACCEPTABLE_INTERESTING, and the claims report fails a "
-                    + "full run (not a sanity run) that did not see it.";
+            return "A control of the harness: its outcome is ACCEPTABLE_INTERESTING, and the claims report says "
+                    + "whether this run saw it.";
         }
         if (t.guarantee() == Guarantee.NOTHING) {
             return "No access mode promises this, so the outcome is allowed (ACCEPTABLE_INTERESTING); the claims "
@@ -298,6 +357,19 @@ public final class SuiteGenerator {
 
     private static List<ModeAxis> plainOnly() {
         return MODES.stream().filter(m -> m.accessMode().equals("PLAIN")).toList();
+    }
+
+    private static ModeAxis opaque() {
+        return MODES.stream().filter(m -> m.accessMode().equals("OPAQUE")).findFirst().orElseThrow();
+    }
+
+    /** The widths above {@code bits}: atomicity cannot fail at 8 bits, and the atomics start at 32. */
+    private static List<WidthAxis> wider(int bits) {
+        return WIDTHS.stream().filter(w -> w.bits() > bits).toList();
+    }
+
+    private static List<WidthAxis> only(int bits) {
+        return WIDTHS.stream().filter(w -> w.bits() == bits).toList();
     }
 
     /** An absent axis still yields one cell: a list holding {@code null}. */

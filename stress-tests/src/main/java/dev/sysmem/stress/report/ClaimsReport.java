@@ -13,12 +13,17 @@ import java.util.regex.Pattern;
  * The claims report: reads a jcstress results directory and writes, next to each other, a
  * Markdown table ({@code claims-report.md}) and a self-contained HTML page with a coloured matrix
  * ({@code claims-report.html}): rows are the claims, columns mode × segment × width, each cell
- * HOLDS, VIOLATED, ALLOWED-AND-SEEN, ALLOWED-NOT-SEEN, CONTROL-NOT-SEEN, NOT-RUN or ERROR.
+ * HOLDS, HOLDS-UNTESTABLE-HERE, INSUFFICIENT, VIOLATED, ALLOWED-AND-SEEN, ALLOWED-NOT-SEEN,
+ * CONTROL-NOT-SEEN, NOT-RUN or ERROR (see {@link ClaimMatrix} for the grading).
  *
- * <p><b>Exit status.</b> 0 when the report passes; 1 when any cell is VIOLATED or ERROR, any
- * control was not seen in a run that was not jcstress's sanity mode, a selected test that fits the
- * machine has no result, or no test produced any result at all (an empty run); 2 for bad arguments
- * or a directory without jcstress results.
+ * <p><b>Exit status.</b> 0 when the report passes; 1 when any cell is VIOLATED or ERROR, a
+ * selected test that fits the CPUs jcstress ran with has no result, or no test produced any result
+ * at all (an empty run, whose report still says why each selected test did not run); 2 for bad
+ * arguments or a directory that holds neither jcstress results nor a run record ({@link Machine#FILE}).
+ *
+ * <p><b>Options.</b> {@code --tests REGEX} the run's test filter (default every test);
+ * {@code --cpus N} the {@code -c} jcstress ran with, when the results directory does not record it;
+ * {@code --section FILE} (repeatable) a table from another run to include, see {@link ReportSection}.
  *
  * <pre>{@code
  * java -cp stress-tests/target/jcstress.jar dev.sysmem.stress.report.ClaimsReport \
@@ -37,20 +42,42 @@ public final class ClaimsReport {
     private final Machine machine;
     private final Pattern selected;
     private final List<String> failures;
+    private final List<ReportSection> sections;
 
-    private ClaimsReport(ClaimMatrix matrix, RunResults run, Machine machine, Pattern selected) {
+    private ClaimsReport(ClaimMatrix matrix, RunResults run, Machine machine, Pattern selected,
+                         List<ReportSection> sections) {
         this.matrix = matrix;
         this.run = run;
         this.machine = machine;
         this.selected = selected;
         this.failures = failures(matrix, run);
+        this.sections = List.copyOf(sections);
     }
 
     /** Grades the run in {@code results} against the suite on the classpath. */
     public static ClaimsReport of(Path results, Pattern selected) throws IOException {
-        RunResults run = RunResults.read(results);
-        Machine machine = Machine.current(run.environment());
-        return new ClaimsReport(ClaimMatrix.of(Suite.onClasspath(), run, machine.cores(), selected), run, machine, selected);
+        return of(results, selected, 0, List.of());
+    }
+
+    /**
+     * Grades the run in {@code results} against the suite on the classpath.
+     *
+     * @param cpus     the {@code -c} jcstress ran with, when {@code results} does not record it; 0 for
+     *                 the recorded value, else this machine's CPUs
+     * @param sections tables from other runs to include
+     * @throws IOException if {@code results} holds neither a result file nor a run record
+     */
+    public static ClaimsReport of(Path results, Pattern selected, int cpus, List<ReportSection> sections) throws IOException {
+        RunResults run = RunResults.exists(results) || !Files.exists(results.resolve(Machine.FILE))
+                ? RunResults.read(results) : RunResults.none(results);
+        Machine machine = Machine.of(results, run.environment(), cpus);
+        return new ClaimsReport(ClaimMatrix.of(Suite.onClasspath(), run, machine.jcstressCpus(), selected), run, machine,
+                selected, sections);
+    }
+
+    /** Tables from other runs, shown after the matrix. */
+    public List<ReportSection> sections() {
+        return sections;
     }
 
     private static List<String> failures(ClaimMatrix matrix, RunResults run) {
@@ -112,10 +139,14 @@ public final class ClaimsReport {
         return run.finished();
     }
 
-    /** One line: PASS or FAIL, and why. */
+    /**
+     * One line: PASS or FAIL and why, then what the claims rest on: how many cells HOLD with
+     * evidence, how many could not be tested here or lacked samples, which controls were seen,
+     * which were not, and which tests did not run.
+     */
     public String verdict() {
-        return passes() ? "PASS: no claim violated, no test broken" + (run.settings().isSanity() ? "" : ", every control seen")
-                : "FAIL: " + String.join(", ", failures);
+        return (passes() ? "PASS: no claim violated, no test broken" : "FAIL: " + String.join(", ", failures))
+                + "; " + Findings.evidence(matrix);
     }
 
     public static void main(String[] args) {
@@ -130,6 +161,8 @@ public final class ClaimsReport {
         Path results = null;
         Path target = null;
         String tests = ".*";
+        int cpus = 0;
+        List<ReportSection> sections = new ArrayList<>();
         try {
             for (int i = 0; i < args.length; i += 2) {
                 String value = required(i + 1 < args.length ? args[i + 1] : null, args[i]);
@@ -137,13 +170,15 @@ public final class ClaimsReport {
                     case "--results" -> results = Path.of(value);
                     case "--out" -> target = Path.of(value);
                     case "--tests" -> tests = value;
+                    case "--cpus" -> cpus = positive(value, "--cpus");
+                    case "--section" -> sections.add(ReportSection.read(Path.of(value)));
                     default -> throw new IllegalArgumentException("unknown argument " + args[i] + "\n" + usage());
                 }
             }
             if (results == null || target == null) {
                 throw new IllegalArgumentException(usage());
             }
-            ClaimsReport report = of(results, Pattern.compile(tests));
+            ClaimsReport report = of(results, Pattern.compile(tests), cpus, sections);
             List<Path> files = report.writeTo(target);
             out.println("Claims report: " + report.verdict());
             for (Path f : files) {
@@ -156,6 +191,18 @@ public final class ClaimsReport {
         }
     }
 
+    private static int positive(String value, String option) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below with the option's name.
+        }
+        throw new IllegalArgumentException(option + " takes a positive number, not '" + value + "'");
+    }
+
     private static String required(String value, String option) {
         if (value == null) {
             throw new IllegalArgumentException(option + " needs a value\n" + usage());
@@ -164,6 +211,7 @@ public final class ClaimsReport {
     }
 
     private static String usage() {
-        return "usage: ClaimsReport --results JCSTRESS_RESULTS_DIR --out REPORT_DIR [--tests REGEX]";
+        return "usage: ClaimsReport --results JCSTRESS_RESULTS_DIR --out REPORT_DIR [--tests REGEX] [--cpus N] "
+                + "[--section FILE]...";
     }
 }

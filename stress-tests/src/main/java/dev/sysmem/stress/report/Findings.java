@@ -33,7 +33,7 @@ final class Findings {
         ClaimMatrix matrix = report.matrix();
         Map<String, String> h = new LinkedHashMap<>();
         h.put("Run finished", WHEN.format(report.finished()));
-        h.put("CPU", m.cpu() + ", " + m.cores() + " CPUs");
+        h.put("CPU", m.cpu() + " (" + m.arch() + "), " + m.cores() + " CPUs; jcstress ran with -c " + m.jcstressCpus());
         h.put("JVM", m.jvm());
         h.put("OS", m.os());
         h.put("jcstress", m.jcstress() + ", mode " + s.mode() + " (" + s.timeMs() + " ms × " + s.iterations()
@@ -41,10 +41,17 @@ final class Findings {
                 + s.jvmConfigurations() + " JVM configuration" + (s.jvmConfigurations() == 1 ? "" : "s") + ", "
                 + (s.splitCompilation() ? "split" : "unified") + " compilation");
         h.put("JVM arguments", s.jvmArgs().stream().map(a -> String.join(" ", a)).collect(Collectors.joining(" | ")));
+        if (!m.options().isEmpty()) {
+            h.put("jcstress options", m.options());
+        }
+        if (m.seconds() >= 0) {
+            h.put("jcstress time", m.seconds() + " s");
+        }
         h.put("Test filter", report.selected().pattern());
         h.put("Tests", matrix.cells().size() + " in the suite, " + report.run().tests().size() + " with results; "
                 + stateCounts(matrix));
-        h.put("Result file", report.run().file().getFileName().toString());
+        h.put("Result file", report.run().hasFile() ? report.run().file().getFileName().toString()
+                : "none: jcstress ran no test");
         h.put("Verdict", report.verdict());
         return h;
     }
@@ -72,15 +79,84 @@ final class Findings {
                 .collect(Collectors.joining("; "));
     }
 
-    /** NOT-RUN and ERROR cells grouped by reason: reason → test simple names. */
-    static Map<String, List<String>> unrunByReason(ClaimMatrix matrix) {
+    /** The cells in one of {@code states}, grouped by state and reason: "NOT-RUN: why" → test simple names. */
+    static Map<String, List<String>> byReason(ClaimMatrix matrix, CellState... states) {
         Map<String, List<String>> reasons = new LinkedHashMap<>();
         for (Cell c : matrix.cells()) {
-            if (c.state() == CellState.NOT_RUN || c.state() == CellState.ERROR) {
+            if (List.of(states).contains(c.state())) {
                 reasons.computeIfAbsent(c.state().label() + ": " + c.reason(), k -> new ArrayList<>()).add(c.simpleName());
             }
         }
         return reasons;
+    }
+
+    /** What a state means, for the legends. */
+    static String meaning(CellState state) {
+        return switch (state) {
+            case HOLDS -> "no forbidden outcome; the actors raced (at least " + ClaimMatrix.MIN_SAMPLES
+                    + " samples and two acceptable outcomes where there are several); and a control of the same row, "
+                    + "width and segment (a weaker mode or a broken implementation) showed the weak outcome in this run.";
+            case HOLDS_UNTESTABLE_HERE -> "no forbidden outcome and the actors raced, but no control of the row showed "
+                    + "the weak outcome: this machine could not have shown a violation. Not a failure, not a HOLDS.";
+            case INSUFFICIENT -> "no forbidden outcome, but too few samples or a single acceptable outcome: no "
+                    + "evidence that the actors raced. Not a failure, not a HOLDS.";
+            case VIOLATED -> "a forbidden outcome was seen (count): the claim does not hold here. Fails the report.";
+            case ALLOWED_AND_SEEN -> "the mode (or the control's broken implementation) allows the weak outcome, and "
+                    + "this machine showed it.";
+            case ALLOWED_NOT_SEEN -> "the mode allows the weak outcome; this run did not show it.";
+            case CONTROL_NOT_SEEN -> "a control (a broken implementation, or a harness control) did not show its "
+                    + "weak outcome: the claims of its row lose that evidence.";
+            case NOT_RUN -> "no samples, for the reason listed; fails the report only for a selected test that fits "
+                    + "the CPUs jcstress ran with.";
+            case ERROR -> "the test did not run cleanly (exception, timeout, VM crash). Fails the report.";
+        };
+    }
+
+    /**
+     * What the claims rest on, for the verdict line: the cells that HOLD with evidence and those
+     * that do not, the controls seen, not seen and not run, and the tests that could not run.
+     */
+    static String evidence(ClaimMatrix matrix) {
+        List<String> parts = new ArrayList<>();
+        parts.add(matrix.count(CellState.HOLDS) + " " + CellState.HOLDS.label() + ", "
+                + matrix.count(CellState.HOLDS_UNTESTABLE_HERE) + " " + CellState.HOLDS_UNTESTABLE_HERE.label() + ", "
+                + matrix.count(CellState.INSUFFICIENT) + " " + CellState.INSUFFICIENT.label());
+        Map<String, List<Cell>> controls = new LinkedHashMap<>();
+        for (Cell c : matrix.cells()) {
+            boolean selected = !(c.state() == CellState.NOT_RUN && c.reason().equals(ClaimMatrix.NOT_SELECTED));
+            if ((c.isBrokenControl() || c.property().mustBeSeen()) && selected) {
+                String name = c.breakage().map(b -> b.title() + " (" + c.property().title() + ")").orElse(c.property().title());
+                controls.computeIfAbsent(name, k -> new ArrayList<>()).add(c);
+            }
+        }
+        List<String> seen = new ArrayList<>();
+        List<String> notSeen = new ArrayList<>();
+        List<String> notRun = new ArrayList<>();
+        for (Map.Entry<String, List<Cell>> e : controls.entrySet()) {
+            long ran = e.getValue().stream().filter(c -> c.state() != CellState.NOT_RUN && c.state() != CellState.ERROR).count();
+            long sightings = e.getValue().stream().filter(c -> c.state() == CellState.ALLOWED_AND_SEEN).count();
+            if (ran == 0) {
+                notRun.add(e.getKey());
+            } else if (sightings > 0) {
+                seen.add(e.getKey() + " " + sightings + "/" + ran);
+            } else {
+                notSeen.add(e.getKey() + " 0/" + ran);
+            }
+        }
+        parts.add("controls seen: " + (seen.isEmpty() ? "none" : String.join(", ", seen)));
+        if (!notSeen.isEmpty()) {
+            parts.add("controls not seen: " + String.join(", ", notSeen));
+        }
+        if (!notRun.isEmpty()) {
+            parts.add("controls not run: " + String.join(", ", notRun));
+        }
+        Map<String, Long> unrun = matrix.cells().stream().filter(c -> c.state() == CellState.NOT_RUN && !c.failing())
+                .collect(Collectors.groupingBy(Cell::reason, LinkedHashMap::new, Collectors.counting()));
+        if (!unrun.isEmpty()) {
+            parts.add("not run: " + unrun.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
+                    .collect(Collectors.joining(", ")));
+        }
+        return String.join("; ", parts);
     }
 
     /** Short column label of a segment kind. */
@@ -88,6 +164,7 @@ final class Findings {
         return switch (kind) {
             case ANONYMOUS -> "anon";
             case FILE_BACKED -> "file";
+            default -> kind.name().toLowerCase(Locale.ROOT);
         };
     }
 

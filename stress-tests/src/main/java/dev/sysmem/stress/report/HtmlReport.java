@@ -1,9 +1,9 @@
 package dev.sysmem.stress.report;
 
-import dev.sysmem.io.AccessMode;
 import dev.sysmem.io.Width;
 import dev.sysmem.stress.Property;
 import dev.sysmem.stress.SegmentKind;
+import dev.sysmem.stress.report.ClaimMatrix.Column;
 
 import java.util.List;
 import java.util.Map;
@@ -19,7 +19,9 @@ import java.util.Optional;
 final class HtmlReport {
 
     private static final Map<CellState, String> COLOURS = Map.of(
-            CellState.HOLDS, "#b7e1b0",
+            CellState.HOLDS, "#66bb6a",
+            CellState.HOLDS_UNTESTABLE_HERE, "#dcedc8",
+            CellState.INSUFFICIENT, "#fff59d",
             CellState.VIOLATED, "#e53935",
             CellState.ALLOWED_AND_SEEN, "#90caf9",
             CellState.ALLOWED_NOT_SEEN, "#e3f2fd",
@@ -69,7 +71,17 @@ final class HtmlReport {
         }
         out.append("</ul>\n");
 
-        Map<String, List<String>> unrun = Findings.unrunByReason(m);
+        Map<String, List<String>> untestable = Findings.byReason(m, CellState.HOLDS_UNTESTABLE_HERE, CellState.INSUFFICIENT);
+        if (!untestable.isEmpty()) {
+            out.append("<h2>What this machine could not show</h2>\n<ul>\n");
+            for (Map.Entry<String, List<String>> e : untestable.entrySet()) {
+                out.append("<li>").append(escape(e.getKey())).append(": ").append(e.getValue().size())
+                        .append(" tests (").append(escape(String.join(", ", e.getValue()))).append(")</li>\n");
+            }
+            out.append("</ul>\n");
+        }
+
+        Map<String, List<String>> unrun = Findings.byReason(m, CellState.NOT_RUN, CellState.ERROR);
         if (!unrun.isEmpty()) {
             out.append("<h2>Not run and errors</h2>\n<ul>\n");
             for (Map.Entry<String, List<String>> e : unrun.entrySet()) {
@@ -78,6 +90,26 @@ final class HtmlReport {
             }
             out.append("</ul>\n");
         }
+
+        for (ReportSection section : report.sections()) {
+            out.append("<h2>").append(escape(section.title())).append("</h2>\n<p>").append(escape(section.text()))
+                    .append("</p>\n<table>\n<tr>");
+            section.columns().forEach(c -> out.append("<th>").append(escape(c)).append("</th>"));
+            out.append("</tr>\n");
+            for (List<String> row : section.rows()) {
+                out.append("<tr>");
+                row.forEach(c -> out.append("<td>").append(escape(c)).append("</td>"));
+                out.append("</tr>\n");
+            }
+            out.append("</table>\n");
+        }
+
+        out.append("<h2>Legend</h2>\n<ul>\n");
+        for (CellState state : CellState.values()) {
+            out.append("<li><span class=\"swatch\" style=\"background:").append(COLOURS.get(state)).append("\"></span> <b>")
+                    .append(state.label()).append("</b>: ").append(escape(Findings.meaning(state))).append("</li>\n");
+        }
+        out.append("</ul>\n");
 
         out.append("<h2>Every test</h2>\n");
         for (Property p : m.properties()) {
@@ -98,20 +130,20 @@ final class HtmlReport {
 
     private static void matrix(ClaimMatrix m, StringBuilder out) {
         int perSegment = m.widths().size();
-        int perMode = perSegment * m.segments().size();
+        int perColumn = perSegment * m.segments().size();
         out.append("<table class=\"matrix\">\n<tr><th rowspan=\"3\">Claim</th>");
-        for (AccessMode mode : m.modes()) {
-            out.append("<th colspan=\"").append(perMode).append("\">").append(mode).append("</th>");
+        for (Column column : m.columns()) {
+            out.append("<th colspan=\"").append(perColumn).append("\">").append(escape(column.title())).append("</th>");
         }
         out.append("</tr>\n<tr>");
-        for (AccessMode ignored : m.modes()) {
+        for (Column ignored : m.columns()) {
             for (SegmentKind s : m.segments()) {
                 out.append("<th colspan=\"").append(perSegment).append("\" title=\"").append(escape(s.description()))
                         .append("\">").append(Findings.segmentLabel(s)).append("</th>");
             }
         }
         out.append("</tr>\n<tr>");
-        for (int i = 0; i < m.modes().size() * m.segments().size(); i++) {
+        for (int i = 0; i < m.columns().size() * m.segments().size(); i++) {
             for (Width w : m.widths()) {
                 out.append("<th>").append(w).append("</th>");
             }
@@ -122,18 +154,18 @@ final class HtmlReport {
                     .append(escape(p.title())).append("</th>");
             boolean bySegment = !m.segmentsOf(p).isEmpty();
             boolean byWidth = !m.widthsOf(p).isEmpty();
-            for (AccessMode mode : m.modes()) {
+            for (Column column : m.columns()) {
                 if (!bySegment) {
-                    cell(m.cell(p, mode, Optional.empty(), Optional.empty()), perMode, out);
+                    cell(m.at(p, column, Optional.empty(), Optional.empty()), perColumn, out);
                     continue;
                 }
                 for (SegmentKind s : m.segments()) {
                     if (!byWidth) {
-                        cell(m.cell(p, mode, Optional.of(s), Optional.empty()), perSegment, out);
+                        cell(m.at(p, column, Optional.of(s), Optional.empty()), perSegment, out);
                         continue;
                     }
                     for (Width w : m.widths()) {
-                        cell(m.cell(p, mode, Optional.of(s), Optional.of(w)), 1, out);
+                        cell(m.at(p, column, Optional.of(s), Optional.of(w)), 1, out);
                     }
                 }
             }

@@ -1,9 +1,9 @@
 package dev.sysmem.stress.report;
 
-import dev.sysmem.io.AccessMode;
 import dev.sysmem.io.Width;
 import dev.sysmem.stress.Property;
 import dev.sysmem.stress.SegmentKind;
+import dev.sysmem.stress.report.ClaimMatrix.Column;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +12,9 @@ import java.util.Optional;
 
 /**
  * The claims report as Markdown. The matrix has one row per claim and width (a claim whose tests
- * fix their own widths has one row) and one column per mode and segment, which keeps all three
- * axes in a table narrow enough to read as text.
+ * fix their own widths has one row) and one column per mode and segment, then one per broken
+ * implementation (the controls) and segment, which keeps every axis in a table narrow enough to
+ * read as text.
  */
 final class MarkdownReport {
 
@@ -30,14 +31,19 @@ final class MarkdownReport {
         }
 
         out.append("\n## Claims matrix\n\n");
-        out.append("Columns: access mode, then segment (anon = ").append(SegmentKind.ANONYMOUS.description())
-                .append(", file = ").append(SegmentKind.FILE_BACKED.description()).append("). ")
-                .append("A cell names the verdict and its count: samples for HOLDS, sightings of the weak outcome "
-                        + "for SEEN (ALLOWED-AND-SEEN) and VIOLATED. \"—\" means the claim has no test in that column.\n\n");
+        out.append("Columns: access mode, then segment (");
+        List<String> kinds = new ArrayList<>();
+        for (SegmentKind s : m.segments()) {
+            kinds.add(Findings.segmentLabel(s) + " = " + s.description());
+        }
+        out.append(String.join(", ", kinds)).append("); then the controls that run the same test through a "
+                + "deliberately broken implementation. A cell names the verdict and its count: samples for HOLDS and "
+                + "UNTESTABLE (HOLDS-UNTESTABLE-HERE), sightings of the weak outcome for SEEN (ALLOWED-AND-SEEN) and "
+                + "VIOLATED. \"—\" means the claim has no test in that column.\n\n");
         List<String> header = new ArrayList<>(List.of("Claim", "Width"));
-        for (AccessMode mode : m.modes()) {
+        for (Column column : m.columns()) {
             for (SegmentKind s : m.segments()) {
-                header.add(mode + " " + Findings.segmentLabel(s));
+                header.add(column.title() + " " + Findings.segmentLabel(s));
             }
         }
         out.append("| ").append(String.join(" | ", header)).append(" |\n");
@@ -47,10 +53,10 @@ final class MarkdownReport {
                     : m.widthsOf(p).stream().map(Optional::of).toList();
             for (Optional<Width> w : widths) {
                 List<String> row = new ArrayList<>(List.of(p.title(), Findings.widthLabel(w)));
-                for (AccessMode mode : m.modes()) {
+                for (Column column : m.columns()) {
                     for (SegmentKind s : m.segments()) {
                         Optional<SegmentKind> seg = m.segmentsOf(p).isEmpty() ? Optional.empty() : Optional.of(s);
-                        row.add(m.cell(p, mode, seg, w).map(MarkdownReport::cellText).orElse("—"));
+                        row.add(m.at(p, column, seg, w).map(MarkdownReport::cellText).orElse("—"));
                     }
                 }
                 out.append("| ").append(String.join(" | ", row)).append(" |\n");
@@ -63,6 +69,15 @@ final class MarkdownReport {
                     .append(Findings.rowSummary(m, p)).append(".\n");
         }
 
+        Map<String, List<String>> untestable = Findings.byReason(m, CellState.HOLDS_UNTESTABLE_HERE, CellState.INSUFFICIENT);
+        if (!untestable.isEmpty()) {
+            out.append("\n## What this machine could not show\n\n");
+            for (Map.Entry<String, List<String>> e : untestable.entrySet()) {
+                out.append("- ").append(escape(e.getKey())).append(": ").append(e.getValue().size()).append(" test")
+                        .append(e.getValue().size() == 1 ? "" : "s").append(" (").append(names(e.getValue())).append(")\n");
+            }
+        }
+
         List<Cell> notable = m.cells().stream().filter(c -> c.state() == CellState.VIOLATED
                 || c.state() == CellState.ALLOWED_AND_SEEN).toList();
         if (!notable.isEmpty()) {
@@ -73,7 +88,7 @@ final class MarkdownReport {
             }
         }
 
-        Map<String, List<String>> unrun = Findings.unrunByReason(m);
+        Map<String, List<String>> unrun = Findings.byReason(m, CellState.NOT_RUN, CellState.ERROR);
         if (!unrun.isEmpty()) {
             out.append("\n## Not run and errors\n\n");
             for (Map.Entry<String, List<String>> e : unrun.entrySet()) {
@@ -82,16 +97,22 @@ final class MarkdownReport {
             }
         }
 
+        for (ReportSection section : report.sections()) {
+            out.append("\n## ").append(escape(section.title())).append("\n\n");
+            if (!section.text().isEmpty()) {
+                out.append(section.text()).append("\n\n");
+            }
+            out.append("| ").append(String.join(" | ", section.columns().stream().map(MarkdownReport::escape).toList()))
+                    .append(" |\n|").append("---|".repeat(section.columns().size())).append('\n');
+            for (List<String> row : section.rows()) {
+                out.append("| ").append(String.join(" | ", row.stream().map(MarkdownReport::escape).toList())).append(" |\n");
+            }
+        }
+
         out.append("\n## Legend\n\n");
-        out.append("- **HOLDS**: the test ran and no forbidden outcome was seen in any of its samples.\n");
-        out.append("- **VIOLATED**: a forbidden outcome was seen (count): the claim does not hold here. Fails the report.\n");
-        out.append("- **ALLOWED-AND-SEEN** (SEEN): the mode allows the weak outcome, and this machine showed it.\n");
-        out.append("- **ALLOWED-NOT-SEEN** (not seen): the mode allows the weak outcome; this run did not show it.\n");
-        out.append("- **CONTROL-NOT-SEEN**: a sensitivity control did not see its bad outcome; fails a run that is "
-                + "not jcstress's sanity mode.\n");
-        out.append("- **NOT-RUN**: no samples, for the reason listed above; fails the report only for a selected "
-                + "test that fits the machine.\n");
-        out.append("- **ERROR**: the test did not run cleanly (exception, timeout, VM crash). Fails the report.\n");
+        for (CellState state : CellState.values()) {
+            out.append("- **").append(state.label()).append("**: ").append(Findings.meaning(state)).append('\n');
+        }
         return out.toString();
     }
 

@@ -70,15 +70,33 @@ public final class RunResults {
     }
 
     private final Path file;
+    private final boolean hasFile;
     private final Map<String, TestRun> tests;
     private final Settings settings;
     private final Map<String, String> environment;
 
-    private RunResults(Path file, Map<String, TestRun> tests, Settings settings, Map<String, String> environment) {
+    private RunResults(Path file, boolean hasFile, Map<String, TestRun> tests, Settings settings,
+                       Map<String, String> environment) {
         this.file = file;
+        this.hasFile = hasFile;
         this.tests = tests;
         this.settings = settings;
         this.environment = environment;
+    }
+
+    /**
+     * The results of a run in which jcstress wrote no result file because no selected test could
+     * run (for example only IRIW tests on a 2-CPU machine): no test, no settings.
+     *
+     * @param directory the results directory, which holds no result file
+     */
+    public static RunResults none(Path directory) {
+        return new RunResults(directory, false, Map.of(), settings(List.of()), Map.of());
+    }
+
+    /** Whether {@code directory} holds a jcstress result file. */
+    public static boolean exists(Path directory) throws IOException {
+        return newestResultFile(directory).isPresent();
     }
 
     /**
@@ -112,7 +130,7 @@ public final class RunResults {
                 environment = merged.getEnv().entries();
             }
         }
-        return new RunResults(file, tests, settings(results), environment);
+        return new RunResults(file, true, tests, settings(results), environment);
     }
 
     private static TestRun graded(TestResult r) {
@@ -196,12 +214,17 @@ public final class RunResults {
         }
     }
 
-    /** The result file read. */
+    /** The result file read, or the results directory when jcstress wrote none ({@link #none}). */
     public Path file() {
         return file;
     }
 
-    /** When the result file was last written, i.e. when the run ended. */
+    /** Whether jcstress wrote a result file; false for {@link #none}. */
+    public boolean hasFile() {
+        return hasFile;
+    }
+
+    /** When the result file was last written, i.e. when the run ended (for {@link #none}, the directory). */
     public Instant finished() {
         return modified(file);
     }

@@ -27,8 +27,11 @@ public final class Suite {
      * @param threads     how many actors, hence CPUs, it needs
      * @param termination whether it is a {@code Mode.Termination} test (these always fork)
      * @param allowsWeak  whether one of its outcomes is ACCEPTABLE_INTERESTING
+     * @param acceptableOutcomes how many distinct ACCEPTABLE outcomes it declares ({@code Integer.MAX_VALUE}
+     *                    when its default outcome is ACCEPTABLE, which matches many)
      */
-    public record Test(String name, Claim claim, int threads, boolean termination, boolean allowsWeak) {
+    public record Test(String name, Claim claim, int threads, boolean termination, boolean allowsWeak,
+                       int acceptableOutcomes) {
     }
 
     private final List<Test> tests;
@@ -52,7 +55,9 @@ public final class Suite {
                 TestInfo info = TestList.getInfo(name);
                 boolean allowsWeak = Stream.concat(info.cases().stream(), Stream.of(info.unmatched()))
                         .map(StateCase::expect).anyMatch(e -> e == Expect.ACCEPTABLE_INTERESTING);
-                tests.add(new Test(name, claim, info.threads(), info.requiresFork(), allowsWeak));
+                int acceptable = info.unmatched().expect() == Expect.ACCEPTABLE ? Integer.MAX_VALUE
+                        : (int) info.cases().stream().filter(sc -> sc.expect() == Expect.ACCEPTABLE).count();
+                tests.add(new Test(name, claim, info.threads(), info.requiresFork(), allowsWeak, acceptable));
             }
         }
         tests.sort(Comparator.comparing(Test::name));
