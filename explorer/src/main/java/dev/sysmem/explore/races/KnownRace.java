@@ -15,7 +15,8 @@ public record KnownRace(String name, ExploredTest buggy, ExploredTest fixed) {
 
     /** Every known race of this package. */
     public static List<KnownRace> all() {
-        return List.of(EduInterruptAck.RACE, EduStatusPoll.RACE, MailboxDoorbellFirst.RACE, MailboxWithoutOwner.RACE);
+        return List.of(EduInterruptAck.RACE, EduStatusPoll.RACE, MailboxDoorbellFirst.RACE, MailboxWithoutOwner.RACE,
+                VirtqueueMissingOrdering.USED_ELEMENT_BEFORE_INDEX);
     }
 
     /**
@@ -24,6 +25,7 @@ public record KnownRace(String name, ExploredTest buggy, ExploredTest fixed) {
      * explorer finds them only with {@code weakMemory(true)}.
      */
     public static List<KnownRace> weakMemory() {
-        return List.of(MailboxOpaqueDoorbell.RACE);
+        return List.of(MailboxOpaqueDoorbell.RACE, VirtqueueMissingOrdering.DESCRIPTOR_WITHOUT_WMB,
+                VirtqueueMissingOrdering.USED_INDEX_WITHOUT_ACQUIRE);
     }
 }
