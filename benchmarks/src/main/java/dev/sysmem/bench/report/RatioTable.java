@@ -130,11 +130,6 @@ public final class RatioTable {
                     "VarHandleAccess", Pattern.compile(".*(32|64).*"), "raw VarHandle",
                     RatioTable::accessLabel, Comparator.comparing(RatioTable::accessRank),
                     List.of(Column.same("Agrona UnsafeBuffer", "AgronaAccess", Bar.NONE))),
-            new Family("Where SysMem's cost goes: its 32-bit opaque path with one part removed (time, lower is better)",
-                    "AccessPathCost", Pattern.compile(".*"), "variant",
-                    Measurement::method, Comparator.comparing(Measurement::method),
-                    List.of(new Column("raw VarHandle (floor)", "VarHandleAccess", RatioTable::opaque32, Bar.atMost(1.05)),
-                            new Column("SysMem today", "SysMemAccess", RatioTable::opaque32, Bar.NONE))),
             new Family("Register read-modify-write: one field of a 32-bit register, opaque (time, lower is better)",
                     "RegisterUpdate", Pattern.compile("typed.*"), "typed",
                     RatioTable::registerLabel, Comparator.comparing(Measurement::method).reversed(),
@@ -388,10 +383,6 @@ public final class RatioTable {
             out.append('\n');
         }
         return out.toString();
-    }
-
-    private static String opaque32(String method) {
-        return method.startsWith("read") ? "read32Opaque" : "write32Opaque";
     }
 
     private static String accessLabel(Measurement m) {
