@@ -1,5 +1,7 @@
 package dev.sysmem.bench.report;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
@@ -195,21 +198,45 @@ public final class RatioTable {
 
     private final List<Measurement> results;
     private final List<Family> families;
+    private final Optional<ForkLoad.Run> loads;
 
     /** A table over {@code results}, with the project's {@link #FAMILIES}. */
     public RatioTable(List<Measurement> results) {
-        this(results, FAMILIES);
+        this(results, FAMILIES, Optional.empty());
     }
 
-    /** A table over {@code results} with the given families. */
-    public RatioTable(List<Measurement> results, List<Family> families) {
+    /** A table over {@code results} with the given families, and the fork loads if the run kept them. */
+    public RatioTable(List<Measurement> results, List<Family> families, Optional<ForkLoad.Run> loads) {
         this.results = List.copyOf(results);
         this.families = List.copyOf(families);
+        this.loads = loads;
     }
 
-    /** Reads a JMH JSON result file. */
+    /** Reads a JMH JSON result file, and the fork loads beside it ({@code .load.json}) if there are any. */
     public static RatioTable read(Path json) throws IOException {
-        return new RatioTable(Measurement.parseAll(Files.readString(json)));
+        Path loadFile = json.resolveSibling(json.getFileName().toString().replaceFirst("\\.json$", "") + ".load.json");
+        Optional<ForkLoad.Run> loads = Files.exists(loadFile)
+                ? Optional.of(new ObjectMapper().readValue(loadFile.toFile(), ForkLoad.Run.class))
+                : Optional.empty();
+        return new RatioTable(Measurement.parseAll(Files.readString(json)), FAMILIES, loads);
+    }
+
+    /** The loads at which {@code m}'s forks started, if the run kept them. */
+    Optional<List<Double>> loadsOf(Measurement m) {
+        return loads.flatMap(run -> run.forks().stream()
+                .filter(f -> f.benchmark().equals(m.benchmark()) && new TreeMap<>(f.params()).equals(new TreeMap<>(m.params())))
+                .map(ForkLoad::loads).findFirst());
+    }
+
+    /** " load a-b", flagged when any fork started above the run's threshold; empty without loads. */
+    private String loadNote(Measurement m) {
+        return loadsOf(m).filter(l -> !l.isEmpty()).map(l -> {
+            double low = l.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+            double high = l.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+            long above = l.stream().filter(v -> v > loads.orElseThrow().threshold()).count();
+            return "<br>load " + format(low) + "-" + format(high)
+                    + (above > 0 ? " ⚠ " + above + "/" + l.size() + " forks above " + format(loads.orElseThrow().threshold()) : "");
+        }).orElse("");
     }
 
     /**
@@ -322,6 +349,10 @@ public final class RatioTable {
         out.append("Each cell is subject median / contender median, [95% two-level bootstrap interval], and the bar's verdict. "
                 + "† marks a verdict the interval does not settle (it contains the bar). \"best\" (two-thread benchmarks) "
                 + "is the ratio of the best iterations, fastest or highest, with its verdict: the uncontended estimate.\n");
+        loads.ifPresent(run -> out.append("\nTwo-thread benchmarks show the 1-minute load average at which the subject's forks "
+                + "started; ⚠ flags forks started above ").append(format(run.threshold()))
+                .append(" (the core count): their threads could not count on running at the same time, and the figure is "
+                        + "the scheduler's as much as the code's.\n"));
         for (Family family : families) {
             List<Measurement> subjects = subjects(family);
             if (subjects.isEmpty()) {
@@ -340,7 +371,8 @@ public final class RatioTable {
             for (int i = 0; i < subjects.size(); i++) {
                 Measurement s = subjects.get(i);
                 out.append("| ").append(rows.get(i).getFirst().row()).append(" | ")
-                        .append(format(s.median())).append(' ').append(s.unit());
+                        .append(format(s.median())).append(' ').append(s.unit())
+                        .append(family.showBest() ? loadNote(s) : "");
                 rows.get(i).forEach(cell -> out.append(" | ").append(cell.render()));
                 out.append(" |\n");
             }
