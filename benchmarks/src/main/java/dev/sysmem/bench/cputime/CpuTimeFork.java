@@ -180,16 +180,26 @@ public final class CpuTimeFork implements Callable<Integer> {
                     SharedMemory memory = SharedMemory.create(file, SharedMemory.PAGE_SIZE);
                     resources.add(memory);
                     resources.add(() -> Files.deleteIfExists(file));
-                    SysMemKernels sysmem = new SysMemKernels("SysMem, guarded file", SysMem.of("bench", memory.segment()), OFFSET);
-                    RawKernels raw = new RawKernels("raw VarHandle", memory.segment(), OFFSET);
-                    for (AccessMode mode : modes) {
-                        kernels.addAll(sysmem.forMode(mode));
-                        kernels.addAll(raw.forMode(mode));
-                    }
+                    addMapped(kernels, modes, "SysMem, guarded file", memory);
+                }
+                case "mapped-memfd" -> {
+                    SharedMemory memory = SharedMemory.sealed("sysmem-cputime", SharedMemory.PAGE_SIZE);
+                    resources.add(memory);
+                    addMapped(kernels, modes, "SysMem, sealed memfd", memory);
                 }
                 default -> throw new IllegalArgumentException("--set must be access, mapped-file or mapped-memfd, was '" + set + "'");
             }
             return new Contenders(List.copyOf(kernels), resources);
+        }
+
+        /** SysMem as {@link SharedMemory#io} hands it out for {@code memory}, and the raw handle on the same mapping. */
+        private static void addMapped(List<TimedKernel> kernels, List<AccessMode> modes, String contender, SharedMemory memory) {
+            SysMemKernels sysmem = new SysMemKernels(contender, memory.io("bench"), OFFSET);
+            RawKernels raw = new RawKernels("raw VarHandle", memory.segment(), OFFSET);
+            for (AccessMode mode : modes) {
+                kernels.addAll(sysmem.forMode(mode));
+                kernels.addAll(raw.forMode(mode));
+            }
         }
 
         @Override
