@@ -5,8 +5,7 @@
 typedef void* (*ev_t)(void*, const char*, void*);
 typedef int (*pr_t)(void*, const char*, ...);
 extern void* decode_instructions(void* start, void* end, ev_t ev, void* evs, pr_t pr, void* prs, const char* options);
-/* JDK 9+ asks for the "virtual" entry point; the Debian FCML plugin only has the older one,
-   which disassembles code in place. HotSpot hands over the code where it lives. */
+/* HotSpot passes the code where it lives, so the older in-place entry point can decode it. */
 void* decode_instructions_virtual(uintptr_t start_va, uintptr_t end_va, unsigned char* buffer, uintptr_t length,
                                   ev_t ev, void* evs, pr_t pr, void* prs, const char* options, int newline) {
   (void) start_va; (void) end_va; (void) newline;
