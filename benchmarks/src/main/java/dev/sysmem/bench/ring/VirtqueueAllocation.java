@@ -22,9 +22,15 @@ import java.util.concurrent.TimeUnit;
  * bytes per operation, both threads counted): the headline step of {@link VirtqueueThroughput}
  * (64-byte payload, kicks batched), and beside it a control that adds the one allocation the driver
  * used to make per buffer, the error message of a check that did not fail. The control shows that
- * the profiler sees a per-buffer allocation of that size, so a reading of zero for the subject is
- * evidence, not an instrument that cannot see. {@code VirtqueueAllocationTest} runs both and checks
- * the figures.
+ * the profiler sees a per-buffer allocation of that size. The profiler counts every thread of the
+ * fork and divides by the operations of an iteration, so on a loaded machine (few operations per
+ * iteration) JMH's own bookkeeping shows as a few bytes per operation: read the subject against
+ * the control, and see {@code VirtqueueAllocationTest}, which counts the two threads that carry
+ * the buffers over a fixed number of them.
+ *
+ * <pre>{@code
+ * java -jar benchmarks/target/benchmarks.jar VirtqueueAllocation -prof gc
+ * }</pre>
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -30,6 +30,9 @@ final class VirtqueueProducer implements AutoCloseable {
     /** What the queue negotiates: VIRTIO 1.x with event-index suppression, as Linux drivers do. */
     static final VirtioFeatures FEATURES = VirtioFeatures.of(VirtioFeatures.VERSION_1, VirtioFeatures.EVENT_IDX);
 
+    /** The name of the device {@link #startPollingDevice} starts; its thread is {@code device-<name>}. */
+    static final String POLLING_DEVICE = "virtq-poll";
+
     final SharedMemory memory;
     final SysMem guest;
     final VirtqueueLayout layout;
@@ -95,7 +98,7 @@ final class VirtqueueProducer implements AutoCloseable {
         runner.start(new Device() {
             @Override
             public String name() {
-                return "virtq-poll";
+                return POLLING_DEVICE;
             }
 
             @Override
