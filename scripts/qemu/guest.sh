@@ -47,12 +47,13 @@ else
             -device "ivshmem-doorbell,chardev=ivshmem,vectors=$vectors")
 fi
 
-cache=${SYSMEM_QEMU_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sysmem-qemu}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# The cache setup.sh fills: $SYSMEM_QEMU_CACHE, else .cache/qemu in this checkout (the same rule as setup.sh and the tests).
+cache=${SYSMEM_QEMU_CACHE:-$(cd "$here/../.." && pwd)/.cache/qemu}
 properties="$cache/guest.properties"
 [ -r "$properties" ] || die "$properties is missing: run scripts/qemu/setup.sh first"
 prop() { sed -n "s/^$1=//p" "$properties"; }
 qemu=$(prop qemu) kernel=$(prop kernel) initramfs=$(prop initramfs)
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 [ "$(sha256sum "$here/guest-init.sh" | cut -d' ' -f1)" = "$(prop init.sha256)" ] \
     || die "guest-init.sh changed since the initramfs was built: run scripts/qemu/setup.sh again"
 

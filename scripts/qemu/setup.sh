@@ -7,13 +7,15 @@
 #   3. writes guest.properties there, which the tests and guest.sh read.
 # Idempotent: with everything in place it changes nothing and takes well under a second.
 #
-# Cache directory: $SYSMEM_QEMU_CACHE, else ${XDG_CACHE_HOME:-$HOME/.cache}/sysmem-qemu.
+# Cache directory: $SYSMEM_QEMU_CACHE, else .cache/qemu in this checkout (ignored by git). The
+# QEMU tests and guest.sh look in the same place by the same rule; neither depends on $HOME, and two
+# checkouts with different guest-init.sh never overwrite each other's guest.
 # Where packages cannot be installed (not Debian, not root) it says so and exits 0, so the QEMU
 # tests skip with a message; under CI=true that is an error instead, because CI must run them.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-cache=${SYSMEM_QEMU_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sysmem-qemu}
+cache=${SYSMEM_QEMU_CACHE:-$(cd "$here/../.." && pwd)/.cache/qemu}
 packages=(qemu-system-x86 linux-image-amd64 busybox-static cpio)
 busybox=/bin/busybox
 

@@ -1,5 +1,7 @@
 package dev.sysmem.sim;
 
+import dev.sysmem.io.spi.Scheduling;
+
 import java.io.InterruptedIOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
@@ -196,12 +198,12 @@ public final class DeviceRunner implements AutoCloseable {
         boolean interrupted = false;
         for (Running r : running) {
             while (r.thread.isAlive()) {
-                long remaining = deadline - System.nanoTime();
+                long remaining = deadline - Scheduling.nanoTime();
                 if (remaining <= 0) {
                     break;
                 }
                 try {
-                    r.thread.join(Duration.ofNanos(remaining));
+                    Scheduling.join(r.thread, Duration.ofNanos(remaining));
                 } catch (InterruptedException e) {
                     // Stopping must finish even if the caller is interrupted; restore the flag after.
                     interrupted = true;
@@ -257,7 +259,12 @@ public final class DeviceRunner implements AutoCloseable {
         Running(Device device) {
             this.device = device;
             this.context = new DeviceContext(device.name());
-            this.thread = Thread.ofPlatform().name("device-" + device.name()).daemon(true).unstarted(this::loop);
+            // Inside an exploration the device runs on a virtual thread: the explorer hands the turn
+            // between its threads, and a virtual thread takes it without an operating-system switch.
+            Runnable body = Scheduling.threadBody("device-" + device.name(), this::loop);
+            this.thread = Scheduling.isManaged()
+                    ? Thread.ofVirtual().name("device-" + device.name()).unstarted(body)
+                    : Thread.ofPlatform().name("device-" + device.name()).daemon(true).unstarted(body);
             context.bind(thread);
         }
 

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static dev.sysmem.sim.DeviceRunnerTest.device;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static dev.sysmem.sim.Awaits.soon;
+import static dev.sysmem.testing.Awaits.soon;
 
 class DeviceContextTest {
 

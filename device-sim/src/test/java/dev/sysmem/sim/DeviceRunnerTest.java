@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static dev.sysmem.sim.Awaits.soon;
+import static dev.sysmem.testing.Awaits.soon;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 class DeviceRunnerTest {

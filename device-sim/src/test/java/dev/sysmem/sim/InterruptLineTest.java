@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static dev.sysmem.sim.Awaits.soon;
+import static dev.sysmem.testing.Awaits.soon;
 
 class InterruptLineTest {
 

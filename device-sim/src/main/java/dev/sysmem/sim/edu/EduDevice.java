@@ -1,6 +1,7 @@
 package dev.sysmem.sim.edu;
 
 import dev.sysmem.io.Width;
+import dev.sysmem.io.spi.Scheduling;
 import dev.sysmem.sim.AccessTrace;
 import dev.sysmem.sim.Device;
 import dev.sysmem.sim.DeviceContext;
@@ -181,7 +182,7 @@ public final class EduDevice implements Device {
             return w.before();
         }
         mmio.set(STATUS, status | STATUS_COMPUTING);
-        factorialDue = System.nanoTime() + factorialDelayNanos;
+        factorialDue = Scheduling.nanoTime() + factorialDelayNanos;
         work.ring();
         return w.written();
     }
@@ -198,7 +199,7 @@ public final class EduDevice implements Device {
         if (dmaRunning() || (w.written() & DMA_START) == 0) {
             return w.before();
         }
-        dmaDue = System.nanoTime() + dmaDelayNanos;
+        dmaDue = Scheduling.nanoTime() + dmaDelayNanos;
         work.ring();
         return w.written();
     }
@@ -234,9 +235,9 @@ public final class EduDevice implements Device {
     /** Completes whatever is due; returns 0 if it did something, else how long to wait for the next due time. */
     private long step(long idle) {
         ReentrantLock lock = mmio.lock();
-        lock.lock();
+        Scheduling.lock(lock);
         try {
-            long now = System.nanoTime();
+            long now = Scheduling.nanoTime();
             long wait = idle;
             if ((mmio.value(STATUS) & STATUS_COMPUTING) != 0) {
                 if (now - factorialDue >= 0) {

@@ -4,6 +4,7 @@ import dev.sysmem.io.AccessMode;
 import dev.sysmem.io.Poll;
 import dev.sysmem.io.PollTimeoutException;
 import dev.sysmem.io.SysMem;
+import dev.sysmem.io.spi.Scheduling;
 import dev.sysmem.sim.Doorbell;
 import dev.sysmem.sim.InterruptLine;
 
@@ -130,9 +131,9 @@ public final class MailboxDriver {
      * @throws InterruptedException if interrupted while waiting
      */
     public MailboxReply execute(int command, long arg0, long arg1) throws InterruptedException {
-        lock.lock();
+        Scheduling.lock(lock);
         try {
-            long deadline = System.nanoTime() + timeoutNanos();
+            long deadline = Scheduling.nanoTime() + timeoutNanos();
             int pending = ordered.read32(DOORBELL.offset());
             awaitCompleted(pending, deadline, false, "an earlier request");
             plain.write32(COMMAND.offset(), command);
@@ -173,7 +174,7 @@ public final class MailboxDriver {
             throw new IllegalArgumentException("mailbox '" + plain.name() + "': " + data.length
                     + " bytes do not fit the DATA area of " + room + " bytes");
         }
-        lock.lock();
+        Scheduling.lock(lock);
         try {
             MemorySegment.copy(MemorySegment.ofArray(data), 0, plain.segment(), DATA_OFFSET, data.length);
             return (int) execute(CMD_CRC32, DATA_OFFSET, data.length).requireOk().result();
@@ -186,7 +187,7 @@ public final class MailboxDriver {
             throws InterruptedException {
         if (completion != null && onInterrupt) {
             while (true) {
-                boolean expired = System.nanoTime() - deadline > 0;
+                boolean expired = Scheduling.nanoTime() - deadline > 0;
                 // Count raises before reading COMPLETED: the device publishes COMPLETED before it
                 // pulses, so a completion after this read still wakes the wait below.
                 long raises = completion.raiseCount();
@@ -196,11 +197,11 @@ public final class MailboxDriver {
                 if (expired) {
                     break;
                 }
-                completion.awaitRaised(raises + 1, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                completion.awaitRaised(raises + 1, Duration.ofNanos(Math.max(1, deadline - Scheduling.nanoTime())));
             }
         }
         try {
-            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            Duration left = Duration.ofNanos(Math.max(0, deadline - Scheduling.nanoTime()));
             Poll.readPollTimeout(() -> ordered.read32(COMPLETED.offset()), c -> c == sequence, POLL_SLEEP, left);
         } catch (PollTimeoutException e) {
             throw new MailboxException("mailbox '" + plain.name() + "': " + what + " (request #"

@@ -2,59 +2,206 @@ package dev.sysmem.sim.remote;
 
 import dev.sysmem.io.Width;
 import dev.sysmem.sim.chaos.ChaosDevice;
-import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.TypeConversionException;
 
 import java.time.Duration;
-import java.util.Locale;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 
 /**
- * The {@code chaos} kind: a {@link ChaosDevice} writing random values into the region, with the
- * chaos options of its builder (seed, widths, offsets, stuck bits, delay and jitter, tearing, write
- * limit, removal). Offsets are relative to the region. Ready at once. A removal closes the device's
- * own mapping and ends the device, so a host reports it STOPPED and remote drivers take it for
- * gone.
+ * The {@code chaos} kind: a {@link ChaosDevice} writing random values into the region, configured
+ * by {@link Options} (seed, widths, offsets, stuck bits, delay and jitter, tearing, write limit,
+ * removal). Offsets are relative to the region. Ready at once. A removal closes the device's own
+ * mapping and ends the device, so a host reports it STOPPED and remote drivers take it for gone.
+ *
+ * <pre>{@code
+ * DeviceKind kind = new ChaosKind(ChaosKind.Options.builder().seed(7).widths(Width.U32).offsets(0x100, 0x200).build());
+ * }</pre>
  */
 public final class ChaosKind implements DeviceKind {
 
-    @Option(names = "--seed", paramLabel = "N", description = "Seed of the writes (default: from the clock; the summary shows it).")
-    Long seed;
+    /**
+     * How a chaos device is configured; {@link #builder()} makes one. Checked when built, so a
+     * bad value is refused before any memory is mapped; whether the offsets fit the region is
+     * checked by {@link ChaosKind#build}, which knows the region.
+     *
+     * @param seed        the seed of the writes; empty: from the clock (the device reports it)
+     * @param widths      the widths to write with, never empty
+     * @param offsets     where in the region to write; empty: the whole region
+     * @param stuckOnes   bits stuck at 1 in every aligned 8-byte word
+     * @param stuckZeros  bits stuck at 0 in every aligned 8-byte word; none shared with {@code stuckOnes}
+     * @param delay       the wait before each write
+     * @param jitter      a uniform random part of this is waited too before each write
+     * @param tearing     if present, every 64-bit write is torn into two 32-bit halves this far apart
+     * @param writeLimit  if present, the device stops writing (and idles) after this many writes
+     * @param removeAfter if present, a surprise removal after this many writes: the device closes its memory and ends
+     */
+    public record Options(OptionalLong seed, Set<Width> widths, Optional<OffsetRange> offsets, long stuckOnes,
+                          long stuckZeros, Duration delay, Duration jitter, Optional<Duration> tearing,
+                          OptionalLong writeLimit, OptionalLong removeAfter) {
 
-    @Option(names = "--widths", paramLabel = "W", split = ",", converter = WidthConverter.class,
-            description = "Widths to write with, e.g. 32,64 (default: 8,16,32,64).")
-    Width[] widths;
+        /** Random writes at every width over the whole region, as fast as they go, forever. */
+        public static final Options DEFAULT = builder().build();
 
-    @Option(names = "--offsets", paramLabel = "FROM:TO", description = "Write only in [FROM, TO) of the region, "
-            + "e.g. 0x100:0x200 (default: the whole region).")
-    String offsets;
+        public Options {
+            Objects.requireNonNull(seed, "seed");
+            Objects.requireNonNull(offsets, "offsets");
+            Objects.requireNonNull(tearing, "tearing");
+            Objects.requireNonNull(writeLimit, "writeLimit");
+            Objects.requireNonNull(removeAfter, "removeAfter");
+            if (widths.isEmpty()) {
+                throw new IllegalArgumentException("chaos options need at least one width");
+            }
+            widths = Collections.unmodifiableSet(EnumSet.copyOf(widths));
+            if ((stuckOnes & stuckZeros) != 0) {
+                throw new IllegalArgumentException("chaos options: bits 0x" + Long.toHexString(stuckOnes & stuckZeros)
+                        + " cannot be stuck at both 1 and 0");
+            }
+            requireNonNegative(delay, "delay");
+            requireNonNegative(jitter, "jitter");
+            tearing.ifPresent(gap -> requireNonNegative(gap, "tearing gap"));
+            requireNonNegative(writeLimit, "write limit");
+            requireNonNegative(removeAfter, "removal point");
+        }
 
-    @Option(names = "--stuck-ones", paramLabel = "MASK", defaultValue = "0", converter = MaskConverter.class,
-            description = "Bits stuck at 1 in every aligned 8-byte word, e.g. 0x1.")
-    long stuckOnes;
+        /** A builder starting from the defaults. */
+        public static Builder builder() {
+            return new Builder();
+        }
 
-    @Option(names = "--stuck-zeros", paramLabel = "MASK", defaultValue = "0", converter = MaskConverter.class,
-            description = "Bits stuck at 0 in every aligned 8-byte word, e.g. 0x8000000000000000.")
-    long stuckZeros;
+        private static void requireNonNegative(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("chaos options: " + what + " must not be negative, was " + d);
+            }
+        }
 
-    @Option(names = "--delay", paramLabel = "DURATION", defaultValue = "0", converter = DurationConverter.class,
-            description = "Wait this long before each write, e.g. 10us.")
-    Duration delay;
+        private static void requireNonNegative(OptionalLong count, String what) {
+            if (count.isPresent() && count.getAsLong() < 0) {
+                throw new IllegalArgumentException("chaos options: " + what + " must not be negative, was "
+                        + count.getAsLong());
+            }
+        }
 
-    @Option(names = "--jitter", paramLabel = "DURATION", defaultValue = "0", converter = DurationConverter.class,
-            description = "Wait a uniform random part of this too before each write.")
-    Duration jitter;
+        /** Builds {@link Options}; every setter replaces the default it names. */
+        public static final class Builder {
+            private OptionalLong seed = OptionalLong.empty();
+            private Set<Width> widths = EnumSet.allOf(Width.class);
+            private Optional<OffsetRange> offsets = Optional.empty();
+            private long stuckOnes;
+            private long stuckZeros;
+            private Duration delay = Duration.ZERO;
+            private Duration jitter = Duration.ZERO;
+            private Optional<Duration> tearing = Optional.empty();
+            private OptionalLong writeLimit = OptionalLong.empty();
+            private OptionalLong removeAfter = OptionalLong.empty();
 
-    @Option(names = "--tearing", paramLabel = "GAP", converter = DurationConverter.class,
-            description = "Tear every 64-bit write into two 32-bit halves, GAP apart.")
-    Duration tearing;
+            private Builder() {
+            }
 
-    @Option(names = "--write-limit", paramLabel = "N", description = "Stop writing after N writes (then idle).")
-    Long writeLimit;
+            /** The seed of the writes (default: from the clock). */
+            public Builder seed(long value) {
+                this.seed = OptionalLong.of(value);
+                return this;
+            }
 
-    @Option(names = "--remove-after", paramLabel = "N", description = "Surprise removal after N writes: the device "
-            + "closes its memory and ends.")
-    Long removeAfter;
+            /** The widths to write with (default: all four). */
+            public Builder widths(Width... allowed) {
+                this.widths = allowed.length == 0 ? Set.of() : EnumSet.copyOf(Arrays.asList(allowed));
+                return this;
+            }
+
+            /** Writes only inside {@code [from, to)} of the region (default: the whole region). */
+            public Builder offsets(long from, long to) {
+                this.offsets = Optional.of(new OffsetRange(from, to));
+                return this;
+            }
+
+            /** Bits stuck at 1 ({@code ones}) and at 0 ({@code zeros}) in every aligned 8-byte word. */
+            public Builder stuckBits(long ones, long zeros) {
+                this.stuckOnes = ones;
+                this.stuckZeros = zeros;
+                return this;
+            }
+
+            /** Waits {@code base} plus a uniform random part of {@code extra} before each write. */
+            public Builder delay(Duration base, Duration extra) {
+                this.delay = base;
+                this.jitter = extra;
+                return this;
+            }
+
+            /** Tears every 64-bit write into two 32-bit halves, {@code gap} apart. */
+            public Builder tearing(Duration gap) {
+                this.tearing = Optional.of(gap);
+                return this;
+            }
+
+            /** Stops writing after {@code count} writes. */
+            public Builder writeLimit(long count) {
+                this.writeLimit = OptionalLong.of(count);
+                return this;
+            }
+
+            /** Removes the region (closes its memory) after {@code count} writes. */
+            public Builder removeAfter(long count) {
+                this.removeAfter = OptionalLong.of(count);
+                return this;
+            }
+
+            /**
+             * The options.
+             *
+             * @throws IllegalArgumentException if no width is given, a bit is stuck both ways, or a
+             *                                  duration or count is negative
+             */
+            public Options build() {
+                return new Options(seed, widths, offsets, stuckOnes, stuckZeros, delay, jitter, tearing, writeLimit,
+                        removeAfter);
+            }
+        }
+    }
+
+    /**
+     * The offsets {@code [from, to)} of a region a chaos device writes in.
+     *
+     * @param from the first offset written, not negative
+     * @param to   the end (exclusive), above {@code from}
+     */
+    public record OffsetRange(long from, long to) {
+        public OffsetRange {
+            if (from < 0 || to <= from) {
+                throw new IllegalArgumentException("chaos offsets [0x" + Long.toHexString(from) + ", 0x"
+                        + Long.toHexString(to) + ") are not a range: FROM must be at least 0 and below TO");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "[0x" + Long.toHexString(from) + ", 0x" + Long.toHexString(to) + ")";
+        }
+    }
+
+    private final Options options;
+
+    /** A chaos device with {@link Options#DEFAULT}. */
+    public ChaosKind() {
+        this(Options.DEFAULT);
+    }
+
+    /** A chaos device configured by {@code options}. */
+    public ChaosKind(Options options) {
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** How devices of this kind are configured. */
+    public Options options() {
+        return options;
+    }
 
     @Override
     public String name() {
@@ -76,79 +223,29 @@ public final class ChaosKind implements DeviceKind {
         return 4096;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException also if the options' offsets do not lie inside the region
+     */
     @Override
     public Model build(Setup setup) {
         ChaosDevice.Builder builder = ChaosDevice.builder(setup.deviceName(), setup.memory())
-                .stuckBits(stuckOnes, stuckZeros).delay(delay, jitter);
-        long from = 0;
-        long to = setup.regionSize();
-        if (offsets != null) {
-            String[] range = offsets.split(":", -1);
-            if (range.length != 2) {
-                throw new IllegalArgumentException("--offsets must be FROM:TO, was '" + offsets + "'");
-            }
-            from = MaskConverter.parse(range[0], "--offsets FROM");
-            to = MaskConverter.parse(range[1], "--offsets TO");
-            if (from < 0 || to > setup.regionSize() || from >= to) {
-                throw new IllegalArgumentException("--offsets " + offsets + " is not a range inside the "
-                        + setup.regionSize() + "-byte region");
-            }
+                .stuckBits(options.stuckOnes(), options.stuckZeros()).delay(options.delay(), options.jitter())
+                .widths(options.widths().toArray(Width[]::new));
+        OffsetRange range = options.offsets().orElse(new OffsetRange(0, setup.regionSize()));
+        if (range.to() > setup.regionSize()) {
+            throw new IllegalArgumentException("chaos offsets " + range + " are not inside the "
+                    + setup.regionSize() + "-byte region");
         }
-        builder.offsets(setup.regionOffset() + from, setup.regionOffset() + to);
-        if (seed != null) {
-            builder.seed(seed);
-        }
-        if (widths != null) {
-            builder.widths(widths);
-        }
-        if (tearing != null) {
-            builder.tearing(tearing);
-        }
-        if (writeLimit != null) {
-            builder.writeLimit(writeLimit);
-        }
-        if (removeAfter != null) {
-            builder.removeAfter(removeAfter);
-        }
+        builder.offsets(setup.regionOffset() + range.from(), setup.regionOffset() + range.to());
+        options.seed().ifPresent(builder::seed);
+        options.tearing().ifPresent(builder::tearing);
+        options.writeLimit().ifPresent(builder::writeLimit);
+        options.removeAfter().ifPresent(builder::removeAfter);
         setup.trace().ifPresent(builder::trace);
         ChaosDevice device = builder.build();
         return new Model(device, () -> true,
                 () -> device.writes() + " writes, seed " + device.seed() + (device.isRemoved() ? ", removed" : ""));
-    }
-
-    /** {@code 8}, {@code 16}, {@code 32}, {@code 64}, or the width names {@code u8} ... {@code u64}. */
-    static final class WidthConverter implements ITypeConverter<Width> {
-        @Override
-        public Width convert(String text) {
-            String bits = text.strip().toLowerCase(Locale.ROOT).replaceFirst("^u", "");
-            return switch (bits) {
-                case "8" -> Width.U8;
-                case "16" -> Width.U16;
-                case "32" -> Width.U32;
-                case "64" -> Width.U64;
-                default -> throw new TypeConversionException("'" + text + "' is not a width: use 8, 16, 32 or 64");
-            };
-        }
-    }
-
-    /** A 64-bit value in decimal or {@code 0x} hexadecimal, all 64 bits usable. */
-    static final class MaskConverter implements ITypeConverter<Long> {
-        @Override
-        public Long convert(String text) {
-            try {
-                return parse(text, "value");
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
-        }
-
-        static long parse(String text, String what) {
-            String s = text.strip().toLowerCase(Locale.ROOT);
-            try {
-                return s.startsWith("0x") ? Long.parseUnsignedLong(s.substring(2), 16) : Long.parseUnsignedLong(s);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(what + " '" + text + "' is not a number (decimal or 0x hexadecimal)");
-            }
-        }
     }
 }

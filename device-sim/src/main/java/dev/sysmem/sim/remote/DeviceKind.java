@@ -12,14 +12,15 @@ import java.util.function.Supplier;
 
 /**
  * A kind of device that can be started by name over a region of shared memory: what the
- * {@code sysmem-sim} command line lists and runs, what the JUnit extension
- * ({@code @SimulatedDevice(kind = "mailbox")}) starts, and the KIND a {@link RemoteDeviceHost}
+ * {@code sysmem sim} command line lists and runs, what the JUnit extension
+ * ({@code @SimulatedDevice("mailbox")}) starts, and the KIND a {@link RemoteDeviceHost}
  * writes into the header so that a driver in another process finds the device it expects.
  *
- * <p>A kind's own parameters are picocli {@code @Option} fields of the implementing class, read
- * by {@link #build}; the command line offers them after {@code run <kind>}, and the JUnit
- * extension parses its {@code options} with them. Because options are fields, an instance is
- * used for one device: {@link DeviceKinds} hands out fresh ones.
+ * <p>A kind's own parameters are a plain options object the implementing class takes in its
+ * constructor ({@link MailboxKind.Options}, {@link ChaosKind.Options}); an instance is one
+ * configured kind and may build any number of devices. The command line and the JUnit extension
+ * map what their users type to those objects; {@link DeviceKinds} hands out each kind with its
+ * default options.
  *
  * <p><b>Contract.</b> {@link #build} only constructs: the device does not run until a
  * {@link dev.sysmem.sim.DeviceRunner} starts it, and it touches nothing but its region (and, to
@@ -51,7 +52,7 @@ public interface DeviceKind {
 
     /**
      * A device over the region {@code setup} describes, named and traced as it says, configured by
-     * this instance's options.
+     * this instance's options. Each call builds a new device.
      *
      * @throws IllegalArgumentException if the region does not suit the device (too small, read-only, ...)
      */

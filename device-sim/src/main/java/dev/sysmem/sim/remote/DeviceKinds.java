@@ -4,12 +4,12 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The device kinds that can be started by name: one line per kind in {@link #TABLE}. Adding a
- * kind is adding its constructor there; the command line's {@code list} and {@code run <kind>}
- * and the JUnit extension pick it up from this table.
+ * The device kinds that can be started by name, each with its default options: one line per kind
+ * in {@link #TABLE}. Adding a kind is adding its constructor there; the command line's
+ * {@code list} and {@code run <kind>} and the JUnit extension pick it up from this table (the
+ * command line maps its options for the kind, if it has any, to the kind's options object).
  *
- * <p><b>Guarantees.</b> Names are unique and valid KIND values ({@link RemoteLayout#checkKind});
- * every call hands out fresh instances, so options parsed into one never leak into another.
+ * <p><b>Guarantees.</b> Names are unique and valid KIND values ({@link RemoteLayout#checkKind}).
  */
 public final class DeviceKinds {
 
@@ -22,7 +22,7 @@ public final class DeviceKinds {
     private DeviceKinds() {
     }
 
-    /** A fresh instance of every kind, in table order. */
+    /** Every kind with its default options, in table order. */
     public static List<DeviceKind> all() {
         List<DeviceKind> kinds = TABLE.stream().map(Supplier::get).toList();
         for (int i = 0; i < kinds.size(); i++) {
@@ -42,7 +42,7 @@ public final class DeviceKinds {
     }
 
     /**
-     * A fresh instance of the kind called {@code name}.
+     * The kind called {@code name}, with its default options.
      *
      * @throws IllegalArgumentException if no kind has that name; the message lists the kinds
      */

@@ -4,19 +4,47 @@ import dev.sysmem.io.AccessMode;
 import dev.sysmem.io.SysMem;
 import dev.sysmem.sim.mailbox.MailboxDevice;
 import dev.sysmem.sim.mailbox.MailboxLayout;
-import picocli.CommandLine.Option;
 
+import java.util.Objects;
 
 /**
  * The {@code mailbox} kind: a {@link MailboxDevice} over the region, at its offset 0. Ready once
  * the device has written DEVICE_STATE = ready, as {@link MailboxLayout} specifies.
+ *
+ * <pre>{@code
+ * DeviceKind kind = new MailboxKind(new MailboxKind.Options(true));   // woken by an in-process doorbell
+ * }</pre>
  */
 public final class MailboxKind implements DeviceKind {
 
-    @Option(names = "--doorbell", description = "Wake the device with an in-process doorbell instead of polling "
-            + "the DOORBELL word (only a driver in the same JVM rings it; others wait up to "
-            + "MailboxDevice.IDLE_RECHECK per request).")
-    boolean doorbell;
+    /**
+     * How a mailbox device is configured.
+     *
+     * @param doorbell wake the device with an in-process doorbell instead of having it poll the
+     *                 DOORBELL word; only a driver in the same JVM rings it, others wait up to
+     *                 {@link MailboxDevice#IDLE_RECHECK} per request
+     */
+    public record Options(boolean doorbell) {
+        /** A polling mailbox. */
+        public static final Options DEFAULT = new Options(false);
+    }
+
+    private final Options options;
+
+    /** A mailbox with {@link Options#DEFAULT}. */
+    public MailboxKind() {
+        this(Options.DEFAULT);
+    }
+
+    /** A mailbox configured by {@code options}. */
+    public MailboxKind(Options options) {
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** How devices of this kind are configured. */
+    public Options options() {
+        return options;
+    }
 
     @Override
     public String name() {
@@ -37,7 +65,7 @@ public final class MailboxKind implements DeviceKind {
     public Model build(Setup setup) {
         SysMem region = setup.region();
         MailboxDevice.Builder builder = MailboxDevice.builder(setup.deviceName(), region);
-        if (doorbell) {
+        if (options.doorbell()) {
             builder.doorbell();
         }
         setup.trace().ifPresent(builder::trace);

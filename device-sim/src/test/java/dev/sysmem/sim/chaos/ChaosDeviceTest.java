@@ -4,7 +4,7 @@ import dev.sysmem.io.SharedMemory;
 import dev.sysmem.io.SysMem;
 import dev.sysmem.io.Width;
 import dev.sysmem.sim.AccessTrace;
-import dev.sysmem.sim.Awaits;
+import dev.sysmem.testing.Awaits;
 import dev.sysmem.sim.DeviceRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
-import static dev.sysmem.sim.Awaits.soon;
+import static dev.sysmem.testing.Awaits.soon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

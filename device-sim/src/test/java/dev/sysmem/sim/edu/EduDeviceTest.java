@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 
-import static dev.sysmem.sim.Awaits.soon;
+import static dev.sysmem.testing.Awaits.soon;
 import static dev.sysmem.sim.edu.EduLayout.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

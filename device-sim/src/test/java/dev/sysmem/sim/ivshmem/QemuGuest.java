@@ -61,14 +61,17 @@ final class QemuGuest implements AutoCloseable {
         throw new IllegalStateException("scripts/qemu/guest-init.sh not found above " + Path.of("").toAbsolutePath());
     }
 
+    /**
+     * Where scripts/qemu/setup.sh put the guest, by the rule it follows too: {@code $SYSMEM_QEMU_CACHE},
+     * else {@code .cache/qemu} in this checkout. Neither the home directory nor {@code user.home}
+     * plays a part, so a CI whose {@code HOME} differs from its passwd entry finds the same guest.
+     */
     static Path cacheDirectory() {
         String explicit = System.getenv("SYSMEM_QEMU_CACHE");
         if (explicit != null && !explicit.isEmpty()) {
             return Path.of(explicit);
         }
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("sysmem-qemu");
+        return scripts().getParent().getParent().resolve(".cache/qemu");
     }
 
     /**

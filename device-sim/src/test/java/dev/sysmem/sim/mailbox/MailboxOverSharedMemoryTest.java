@@ -10,7 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Path;
 
-import static dev.sysmem.sim.Awaits.soon;
+import static dev.sysmem.testing.Awaits.soon;
 import static dev.sysmem.sim.mailbox.MailboxLayout.*;
 import static org.assertj.core.api.Assertions.assertThat;
 

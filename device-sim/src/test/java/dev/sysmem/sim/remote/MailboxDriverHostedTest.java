@@ -1,5 +1,8 @@
 package dev.sysmem.sim.remote;
 
+import dev.sysmem.sim.contract.MailboxDriverContract;
+
+import dev.sysmem.testing.ShmFiles;
 import dev.sysmem.io.SharedMemory;
 import dev.sysmem.io.SysMem;
 import org.junit.jupiter.api.AfterAll;
@@ -36,12 +39,12 @@ class MailboxDriverHostedTest extends MailboxDriverContract {
     }
 
     @Override
-    SysMem region() {
+    protected SysMem region() {
         return device.region();
     }
 
     @Override
-    void checkDevice() {
+    protected void checkDevice() {
         device.checkAlive();
         host.failure().ifPresent(e -> {
             throw e;

@@ -1,5 +1,8 @@
 package dev.sysmem.sim.remote;
 
+import dev.sysmem.sim.contract.TriggeredKind;
+
+import dev.sysmem.testing.ShmFiles;
 import dev.sysmem.io.SharedMemory;
 import dev.sysmem.io.SysMem;
 import dev.sysmem.sim.DeviceFailureException;
@@ -14,7 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 
-import static dev.sysmem.sim.Awaits.soon;
+import static dev.sysmem.testing.Awaits.soon;
 import static dev.sysmem.sim.remote.RemoteLayout.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -101,7 +104,7 @@ class RemoteDeviceHostTest {
             RemoteHeader header = new RemoteHeader(mem);
             assertThat(header.failure()).contains("device 'trig-f' failed on thread device-trig-f")
                     .contains("IllegalStateException: triggered failure: command 1")
-                    .contains("at dev.sysmem.sim.remote.TriggeredKind$TriggeredDevice.run");
+                    .contains("at dev.sysmem.sim.contract.TriggeredKind$TriggeredDevice.run");
             assertThat(host.ended()).succeedsWithin(Duration.ofSeconds(1)).isEqualTo(RemoteState.FAILED);
             long beat = mem.read64(HEARTBEAT.offset());
             DeviceFailureException failure = catchThrowableOfType(DeviceFailureException.class, host::close);

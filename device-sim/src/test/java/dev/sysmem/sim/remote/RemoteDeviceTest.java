@@ -1,5 +1,6 @@
 package dev.sysmem.sim.remote;
 
+import dev.sysmem.testing.ShmFiles;
 import dev.sysmem.io.SharedMemory;
 import dev.sysmem.io.SysMem;
 import dev.sysmem.sim.mailbox.MailboxDriver;
@@ -17,7 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
-import static dev.sysmem.sim.Awaits.soon;
+import static dev.sysmem.testing.Awaits.soon;
 import static dev.sysmem.sim.remote.RemoteLayout.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
