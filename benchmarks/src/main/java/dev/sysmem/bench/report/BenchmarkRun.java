@@ -129,7 +129,6 @@ public final class BenchmarkRun {
         Map<String, List<RunResult>> forks = new LinkedHashMap<>();
         Map<String, List<Double>> loads = new LinkedHashMap<>();
         int done = 0;
-        int total = selected.size() * rounds;
         for (int round = 1; round <= rounds; round++) {
             for (BenchmarkListEntry entry : selected) {
                 Options one = new OptionsBuilder()
@@ -145,7 +144,7 @@ public final class BenchmarkRun {
                     forks.computeIfAbsent(key(result.getParams()), k -> new ArrayList<>()).add(result);
                     loads.computeIfAbsent(key(result.getParams()), k -> new ArrayList<>()).add(load);
                     done++;
-                    System.out.printf("round %d/%d [%d/%d] load %.2f%s %s%s: %s %s%n", round, rounds, done, total, load,
+                    System.out.printf("round %d/%d [%d forks done] load %.2f%s %s%s: %s %s%n", round, rounds, done, load,
                             load > maxLoad ? " (above " + maxLoad + ")" : "",
                             shortName(entry.getUsername()), paramText(result.getParams()),
                             RatioTable.format(result.getPrimaryResult().getScore()),
