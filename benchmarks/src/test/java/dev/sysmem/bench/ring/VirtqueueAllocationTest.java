@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>The control adds to every buffer the one allocation the driver's chain check used to make,
  * its error message: it must read at least 40 bytes per buffer here, so the counters can see what
- * this test forbids. With the old chain check, the subject read about 140 bytes per buffer.
+ * this test forbids. With the old chain check, the subject read 80 bytes per buffer.
  */
 class VirtqueueAllocationTest {
 
