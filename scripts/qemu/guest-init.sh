@@ -8,6 +8,11 @@
 #   sysmem.run=mailbox   drive sysmem.commands=N mailbox commands against the host's device
 #                        (sysmem.peer=P: also ring peer P's vector 0 after each, with ivshmem-doorbell)
 #   sysmem.run=shell     print the BAR addresses and open a shell on the console (the default)
+#   sysmem.run=blk       virtio-blk (no ivshmem): load the virtio modules, write a random pattern
+#                        across /dev/vda, read it back, then run readers and writers at once for
+#                        sysmem.seconds=S (default 5); prints the checksums the host compares
+#   sysmem.run=blk-bench 4 KiB O_DIRECT reads and writes on /dev/vda, one at a time (latency) and
+#                        from sysmem.jobs=J parallel dd's (throughput), sysmem.count=N requests each
 # sysmem.timeout=S bounds every wait (seconds, default 60). The guest powers off when done; its last
 # console line is "sysmem-guest: EXIT 0" on success. Offsets below are into BAR2, the shared memory;
 # the host side of each protocol (in device-sim's tests) uses the same offsets.
@@ -33,21 +38,23 @@ TIMEOUT=$(param timeout 60)
 
 now() { read -r up _ < /proc/uptime; echo "${up%.*}"; }
 
-# The device: the first PCI function with ivshmem's vendor and device IDs.
-DEV=
-for d in /sys/bus/pci/devices/*; do
-    if [ "$(cat "$d/vendor")" = 0x1af4 ] && [ "$(cat "$d/device")" = 0x1110 ]; then DEV=$d; break; fi
-done
-[ -n "$DEV" ] || fail "no ivshmem device (1af4:1110) in /sys/bus/pci/devices"
-echo 1 > "$DEV/enable" || fail "cannot enable $DEV"
-CFG=$DEV/config
+# The ivshmem device: the first PCI function with ivshmem's vendor and device IDs.
+find_ivshmem() {
+    DEV=
+    for d in /sys/bus/pci/devices/*; do
+        if [ "$(cat "$d/vendor")" = 0x1af4 ] && [ "$(cat "$d/device")" = 0x1110 ]; then DEV=$d; break; fi
+    done
+    [ -n "$DEV" ] || fail "no ivshmem device (1af4:1110) in /sys/bus/pci/devices"
+    echo 1 > "$DEV/enable" || fail "cannot enable $DEV"
+    CFG=$DEV/config
+    BAR0=$(bar 0)
+    BAR1=$(bar 1)
+    BAR2=$(bar 2)
+    BAR2_SIZE=$(( $(sed -n 3p "$DEV/resource" | cut -d' ' -f2) - BAR2 + 1 ))
+    [ $((BAR2)) -ne 0 ] || fail "BAR2 of $DEV is not assigned"
+    say "device $DEV BAR0=$BAR0 BAR1=$BAR1 BAR2=$BAR2 size=$BAR2_SIZE"
+}
 bar() { sed -n "$(($1 + 1))p" "$DEV/resource" | cut -d' ' -f1; }
-BAR0=$(bar 0)
-BAR1=$(bar 1)
-BAR2=$(bar 2)
-BAR2_SIZE=$(( $(sed -n 3p "$DEV/resource" | cut -d' ' -f2) - BAR2 + 1 ))
-[ $((BAR2)) -ne 0 ] || fail "BAR2 of $DEV is not assigned"
-say "device $DEV BAR0=$BAR0 BAR1=$BAR1 BAR2=$BAR2 size=$BAR2_SIZE"
 
 # Accesses to BAR2 (shared memory): rd OFFSET WIDTH, wr OFFSET WIDTH VALUE.
 rd() { devmem $((BAR2 + $1)) "$2"; }
@@ -214,11 +221,134 @@ run_shell() {
     B=$BAR2 R=$BAR0 setsid cttyhack sh
 }
 
+# ---- blk ----------------------------------------------------------------------------------------
+# Time in centiseconds since boot (/proc/uptime), for durations.
+centis() { read -r up _ < /proc/uptime; echo $(( ${up%.*} * 100 + 10#${up#*.} )); }
+# MD5 finds any changed byte and is the cheapest digest busybox has under TCG; nothing here is adversarial.
+digest() { md5sum | cut -d' ' -f1; }
+
+# Loads the virtio modules from the initramfs and waits for /dev/vda; DISK_BYTES is its size.
+blk_device() {
+    for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk; do
+        insmod "/lib/modules/$m.ko" || fail "insmod $m failed"
+    done
+    end=$(( $(now) + TIMEOUT ))
+    until [ -b /dev/vda ]; do
+        [ "$(now)" -lt "$end" ] || fail "timed out after ${TIMEOUT}s waiting for /dev/vda"
+        usleep 50000
+    done
+    DISK_BYTES=$(blockdev --getsize64 /dev/vda)
+    FEATURES=$(cat /sys/block/vda/device/features)
+    say "disk /dev/vda $DISK_BYTES bytes, serial '$(cat /sys/block/vda/serial 2>/dev/null)', features $FEATURES"
+}
+
+# The pattern: random bytes across the whole disk, written with O_DIRECT and read back the same way.
+# The second half is then split between two writers; the first half is what the readers check.
+run_blk() {
+    seconds=$(param seconds 5)
+    blk_device
+    mkdir -p /tmp
+    mib=$(( DISK_BYTES >> 20 ))
+    [ "$mib" -ge 4 ] && [ $(( DISK_BYTES & 0xfffff )) -eq 0 ] || fail "the disk must be a whole number of MiB, at least 4"
+    half=$(( mib / 2 )) quarter=$(( mib / 4 ))
+    t0=$(centis)
+    dd if=/dev/urandom of=/tmp/pattern bs=1M count="$mib" 2>/dev/null || fail "cannot make the pattern"
+    pattern=$(digest < /tmp/pattern)
+    dd if=/tmp/pattern of=/dev/vda bs=64k oflag=direct 2>/dev/null || fail "dd of the pattern to /dev/vda failed"
+    back=$(dd if=/dev/vda bs=64k iflag=direct 2>/dev/null | digest)
+    say "pattern md5 $pattern, read back $back ($(( $(centis) - t0 ))0 ms)"
+    [ "$pattern" = "$back" ] || fail "the disk read back differs from the pattern written"
+    say "PATTERN $pattern"
+
+    # Readers and writers at once, 4 KiB requests, until the deadline. The readers check 1 MiB
+    # windows of the first half, which nobody writes any more, against the pattern.
+    k=0
+    while [ $k -lt "$half" ]; do
+        dd if=/tmp/pattern bs=1M skip=$k count=1 2>/dev/null | digest > /tmp/window.$k
+        k=$(( k + 1 ))
+    done
+    for w in 0 1; do
+        dd if=/dev/urandom of=/tmp/w$w.0 bs=1M count="$quarter" 2>/dev/null
+        dd if=/dev/urandom of=/tmp/w$w.1 bs=1M count="$quarter" 2>/dev/null
+    done
+    stop=$(( $(centis) + seconds * 100 ))
+    for w in 0 1; do
+        (
+            n=0
+            while [ "$(centis)" -lt "$stop" ]; do
+                dd if=/tmp/w$w.$(( n % 2 )) of=/dev/vda bs=4k seek=$(( (half + w * quarter) * 256 )) \
+                    oflag=direct conv=notrunc 2>/dev/null || { echo "writer $w: dd failed" > /tmp/w$w.error; exit 1; }
+                n=$(( n + 1 ))
+            done
+            echo $(( (n - 1) % 2 )) > /tmp/w$w.last
+            echo "$n" > /tmp/w$w.rounds
+        ) &
+    done
+    for r in 0 1; do
+        (
+            n=0 bad=0
+            while [ "$(centis)" -lt "$stop" ]; do
+                k=$(( (n * 2 + r) % half ))
+                got=$(dd if=/dev/vda bs=4k skip=$(( k * 256 )) count=256 iflag=direct 2>/dev/null | digest)
+                [ "$got" = "$(cat /tmp/window.$k)" ] || bad=$(( bad + 1 ))
+                n=$(( n + 1 ))
+            done
+            echo "$n $bad" > /tmp/r$r.result
+        ) &
+    done
+    wait
+    for w in 0 1; do
+        [ ! -e /tmp/w$w.error ] || fail "$(cat /tmp/w$w.error)"
+        [ -e /tmp/w$w.last ] || fail "writer $w never finished a round"
+    done
+    reads=0
+    for r in 0 1; do
+        set -- $(cat /tmp/r$r.result)
+        reads=$(( reads + $1 ))
+        [ "$2" -eq 0 ] || fail "reader $r saw $2 of $1 reads of the pattern's first half differ from it"
+    done
+    expected=$( { head -c $(( half << 20 )) /tmp/pattern; cat /tmp/w0.$(cat /tmp/w0.last) /tmp/w1.$(cat /tmp/w1.last); } | digest)
+    final=$(dd if=/dev/vda bs=64k iflag=direct 2>/dev/null | digest)
+    say "stress: ${seconds}s, writer rounds $(cat /tmp/w0.rounds) and $(cat /tmp/w1.rounds) of ${quarter} MiB, $reads reads of 1 MiB, all as expected"
+    [ "$final" = "$expected" ] || fail "after the stress run the disk reads $final, expected $expected"
+    say "DISK $final"
+    say "PASS blk"
+}
+
+# 4 KiB O_DIRECT requests: latency one at a time, throughput from JOBS parallel dd's.
+run_blk_bench() {
+    count=$(param count 2000)
+    jobs=$(param jobs 4)
+    blk_device
+    span=$(( DISK_BYTES / 4096 / jobs ))
+    [ "$span" -ge "$count" ] || fail "the disk holds $(( DISK_BYTES / 4096 )) blocks, fewer than jobs x count"
+    for op in write read; do
+        if [ $op = write ]; then io="if=/dev/zero of=/dev/vda oflag=direct conv=notrunc"; else io="if=/dev/vda of=/dev/null iflag=direct"; fi
+        t0=$(centis)
+        dd $io bs=4k count="$count" 2>/dev/null || fail "dd $op failed"
+        t1=$(centis)
+        say "BENCH $op qd1 requests=$count centis=$(( t1 - t0 ))"
+        t0=$(centis)
+        j=0
+        while [ $j -lt "$jobs" ]; do
+            if [ $op = write ]; then pos="seek=$(( j * span ))"; else pos="skip=$(( j * span ))"; fi
+            dd $io bs=4k count="$count" $pos 2>/dev/null &
+            j=$(( j + 1 ))
+        done
+        wait
+        t1=$(centis)
+        say "BENCH $op jobs=$jobs requests=$(( jobs * count )) centis=$(( t1 - t0 ))"
+    done
+    say "PASS blk-bench"
+}
+
 case "$RUN" in
-    widths) run_widths ;;
-    doorbell) run_doorbell ;;
-    mailbox) run_mailbox ;;
-    shell) run_shell ;;
+    widths) find_ivshmem; run_widths ;;
+    doorbell) find_ivshmem; run_doorbell ;;
+    mailbox) find_ivshmem; run_mailbox ;;
+    shell) find_ivshmem; run_shell ;;
+    blk) run_blk ;;
+    blk-bench) run_blk_bench ;;
     *) fail "unknown sysmem.run=$RUN" ;;
 esac
 finish 0

@@ -2,8 +2,8 @@
 # Prepares this machine to boot the sysmem test guest under QEMU:
 #   1. installs the Debian packages it needs, if any is missing (qemu-system-x86, a kernel from
 #      linux-image-amd64, busybox-static, cpio);
-#   2. builds the guest's initramfs (busybox + guest-init.sh) into the cache directory, again only
-#      when guest-init.sh or busybox changed;
+#   2. builds the guest's initramfs (busybox + guest-init.sh + the kernel's virtio-blk modules) into
+#      the cache directory, again only when guest-init.sh, busybox or the modules changed;
 #   3. writes guest.properties there, which the tests and guest.sh read.
 # Idempotent: with everything in place it changes nothing and takes well under a second.
 #
@@ -54,19 +54,40 @@ kernel=$(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1 || true)
 [ -n "$kernel" ] || cannot "no kernel in /boot (package linux-image-amd64)"
 [ -r "$kernel" ] || cannot "$kernel is not readable by $(id -un); run as root or make it readable"
 
+# The virtio modules of that kernel, in load order, for the block-device modes (sysmem.run=blk-*).
+release=${kernel#/boot/vmlinuz-}
+modules=()
+for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk; do
+    found=$(find "/lib/modules/$release/kernel/drivers" -name "$m.ko" -o -name "$m.ko.xz" -o -name "$m.ko.zst" 2>/dev/null | head -n 1)
+    [ -n "$found" ] || cannot "module $m of kernel $release is missing under /lib/modules/$release (package linux-image-amd64)"
+    modules+=("$found")
+done
+
 init="$here/guest-init.sh"
 init_sha=$(sha256sum "$init" | cut -d' ' -f1)
 busybox_sha=$(sha256sum "$busybox" | cut -d' ' -f1)
-stamp=$(printf '%s %s\n' "$init_sha" "$busybox_sha" | sha256sum | cut -c1-16)
+modules_sha=$(cat "${modules[@]}" | sha256sum | cut -d' ' -f1)
+stamp=$(printf '%s %s %s\n' "$init_sha" "$busybox_sha" "$modules_sha" | sha256sum | cut -c1-16)
 initramfs="$cache/initramfs-$stamp.cpio.gz"
 
-mkdir -p "$cache"
+# Owner-only whatever the caller's umask: made under umask 077 (no moment in which it is open),
+# narrowed if it existed already.
+(umask 077 && mkdir -p "$cache")
+chmod 0700 "$cache"
 if [ ! -s "$initramfs" ]; then
     work=$(mktemp -d)
     trap 'rm -rf "$work"' EXIT
     mkdir -p "$work/root/bin" "$work/root/dev" "$work/root/proc" "$work/root/sys"
     cp "$busybox" "$work/root/bin/busybox"
     cp "$init" "$work/root/init"
+    mkdir -p "$work/root/lib/modules"
+    for ko in "${modules[@]}"; do
+        case "$ko" in
+            *.xz) xz -dc "$ko" > "$work/root/lib/modules/$(basename "$ko" .xz)" ;;
+            *.zst) zstd -qdc "$ko" > "$work/root/lib/modules/$(basename "$ko" .zst)" ;;
+            *) cp "$ko" "$work/root/lib/modules/" ;;
+        esac
+    done
     chmod 0755 "$work/root/init" "$work/root/bin/busybox"
     (cd "$work/root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -9 > "$work/initramfs.cpio.gz"
     rm -f "$cache"/initramfs-*.cpio.gz

@@ -47,6 +47,7 @@ public final class DeviceContext {
 
     private final String deviceName;
     private volatile boolean stopping;
+    private volatile boolean removed;
     private volatile Thread thread;
 
     DeviceContext(String deviceName) {
@@ -73,6 +74,20 @@ public final class DeviceContext {
     /** Whether the runner has asked the device to stop; the loop should return soon after. */
     public boolean isStopping() {
         return stopping;
+    }
+
+    /**
+     * Records that the device was surprise-removed (its memory is gone): once its loop has
+     * returned, {@link DeviceRunner#health(String)} reports {@link DeviceGoneException.Reason#REMOVED}
+     * rather than an ordinary end, so a driver can tell the two apart.
+     */
+    public void markRemoved() {
+        removed = true;
+    }
+
+    /** Whether the device said it was removed ({@link #markRemoved()}). */
+    public boolean isRemoved() {
+        return removed;
     }
 
     /**

@@ -85,6 +85,11 @@ public final class ExploredRun {
             throw new IllegalStateException("a free-running run has no access handler; use memory(name, size)");
         }
         MemorySegment segment = arena.allocate(positive(name, size), 8);
+        if (run.weakMemory()) {
+            WeakExploredMemory weak = new WeakExploredMemory(run, name, segment);
+            run.addWeakMemory(weak);
+            return weak;
+        }
         return new SequentialMemory(run, name, segment);
     }
 

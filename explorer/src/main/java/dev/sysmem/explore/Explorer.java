@@ -64,6 +64,7 @@ public final class Explorer {
     private final ReplayString replay;
     private final boolean shrink;
     private final int traceRows;
+    private final boolean weakMemory;
 
     private Explorer(Builder b) {
         this.test = b.test;
@@ -77,6 +78,8 @@ public final class Explorer {
         this.replay = b.replay == null ? null : ReplayString.parse(b.replay, b.test);
         this.shrink = b.shrink;
         this.traceRows = b.traceRows;
+        // A replay runs on the memory its schedule was recorded on: its value choices are among its choices.
+        this.weakMemory = replay != null ? replay.weakMemory() : b.weakMemory;
     }
 
     /**
@@ -352,7 +355,7 @@ public final class Explorer {
     }
 
     private RaceReport report(int iteration, Strategy s, long sd, Outcome found, Outcome best, int runs) {
-        ReplayString string = new ReplayString(test.hashCode(), s.name(), sd, iteration, best.decisions);
+        ReplayString string = new ReplayString(test.hashCode(), s.name(), weakMemory, sd, iteration, best.decisions);
         return new RaceReport(test, s, sd, iteration, best.failure, string, found.decisions.length, best.decisions.length,
                 found.preempting.length, best.preempting.length, runs, best.threadNames,
                 TraceTable.render(best.trace, best.threadNames, traceRows));
@@ -368,7 +371,7 @@ public final class Explorer {
     private Outcome runSchedule(SchedulePolicy policy, ExploredTest body, int iteration, long deadlineAt) {
         policy.beginSchedule(new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * iteration)));
         Thread controller = Thread.currentThread();
-        ScheduledRun run = new ScheduledRun(policy, maxSteps, controller);
+        ScheduledRun run = new ScheduledRun(policy, maxSteps, controller, weakMemory);
         Arena arena = Arena.ofShared();
         ExploredRun context = new ExploredRun(run, arena, iteration);
         ManagedThread main = run.register("test");
@@ -471,6 +474,7 @@ public final class Explorer {
         private String replay;
         private boolean shrink = true;
         private int traceRows = 200;
+        private boolean weakMemory;
 
         private Builder(String test) {
             this.test = Objects.requireNonNull(test, "test name");
@@ -563,6 +567,18 @@ public final class Explorer {
         }
 
         /** The explorer. */
+        /**
+         * Explored memory follows sysmem's weak-memory model ({@code dev.sysmem.explore.weak}):
+         * each read may return any write its access mode allows, chosen by the strategy like a
+         * thread switch (and counted as a preemption), so a missing release, acquire or barrier
+         * shows on any machine, and replays. Off by default: memory is then sequentially
+         * consistent. Load buffering is not explored (the model has no promises).
+         */
+        public Builder weakMemory(boolean on) {
+            this.weakMemory = on;
+            return this;
+        }
+
         public Explorer build() {
             return new Explorer(this);
         }

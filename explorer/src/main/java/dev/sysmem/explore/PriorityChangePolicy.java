@@ -50,6 +50,12 @@ final class PriorityChangePolicy implements SchedulePolicy {
         order.add(random.nextInt(order.size() + 1), id);
     }
 
+    /** Priorities order threads, not values: a value is drawn at random, from the schedule's source. */
+    @Override
+    public int chooseValue(int choice, int options) {
+        return random.nextInt(options);
+    }
+
     @Override
     public int choose(int choice, int[] enabled, int current, boolean yielding) {
         int excluded = yielding ? current : -1;

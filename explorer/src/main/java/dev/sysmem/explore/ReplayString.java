@@ -23,11 +23,15 @@ import java.util.zip.CRC32;
  * @param iteration the schedule's number in its exploration, from 1 (informative)
  * @param choices   the choices
  */
-public record ReplayString(int testHash, String strategy, long seed, int iteration, int[] choices) {
+public record ReplayString(int testHash, String strategy, boolean weakMemory, long seed, int iteration, int[] choices) {
 
     private static final String PREFIX = "sysmem-replay";
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
     private static final int MAX_CHOICES = 10_000_000;
+    /** The memory field of a schedule run on sequentially consistent explored memory. */
+    private static final String SEQUENTIAL = "sc";
+    /** The memory field of a schedule run on the weak-memory model (its value choices are among the choices). */
+    private static final String WEAK = "weak";
 
     public ReplayString {
         Objects.requireNonNull(strategy, "strategy");
@@ -42,7 +46,7 @@ public record ReplayString(int testHash, String strategy, long seed, int iterati
     /** The pasteable text. */
     public String format() {
         String payload = PREFIX + ":" + VERSION + ":" + String.format("%08x", testHash) + ":" + strategy.toLowerCase()
-                + ":" + seed + ":" + iteration + ":" + encode(choices);
+                + ":" + (weakMemory ? WEAK : SEQUENTIAL) + ":" + seed + ":" + iteration + ":" + encode(choices);
         return payload + ":" + crc(payload);
     }
 
@@ -62,19 +66,34 @@ public record ReplayString(int testHash, String strategy, long seed, int iterati
         Objects.requireNonNull(text, "replay string");
         String s = text.strip();
         String[] f = s.split(":", -1);
-        if (f.length != 8 || !f[0].equals(PREFIX)) {
+        // Version 1 had no memory field (its schedules ran on sequentially consistent memory).
+        boolean versionOne = f.length == 8 && f[1].equals("1");
+        if ((f.length != 9 && !versionOne) || !f[0].equals(PREFIX)) {
             throw new IllegalArgumentException("malformed replay string '" + abbreviate(s) + "': expected "
-                    + PREFIX + ":<version>:<test>:<strategy>:<seed>:<iteration>:<choices>:<checksum> (8 fields), found "
-                    + f.length + " field" + (f.length == 1 ? "" : "s"));
+                    + PREFIX + ":<version>:<test>:<strategy>:<memory>:<seed>:<iteration>:<choices>:<checksum> (9 fields),"
+                    + " found " + f.length + " field" + (f.length == 1 ? "" : "s"));
         }
         String payload = s.substring(0, s.lastIndexOf(':'));
-        if (!crc(payload).equals(f[7])) {
-            throw new IllegalArgumentException("replay string checksum mismatch: it ends in " + f[7]
+        String checksum = f[f.length - 1];
+        if (!crc(payload).equals(checksum)) {
+            throw new IllegalArgumentException("replay string checksum mismatch: it ends in " + checksum
                     + " but its content sums to " + crc(payload) + "; the string was truncated or altered while copying");
         }
         int version = number(f[1], "version");
-        if (version != VERSION) {
-            throw new IllegalArgumentException("replay string has version " + version + "; this explorer reads version " + VERSION);
+        if (version != VERSION && !versionOne) {
+            throw new IllegalArgumentException("replay string has version " + version + "; this explorer reads versions 1 and "
+                    + VERSION);
+        }
+        if (versionOne) {
+            String[] upgraded = new String[9];
+            System.arraycopy(f, 0, upgraded, 0, 4);
+            upgraded[4] = SEQUENTIAL;
+            System.arraycopy(f, 4, upgraded, 5, 4);
+            f = upgraded;
+        }
+        if (!f[4].equals(SEQUENTIAL) && !f[4].equals(WEAK)) {
+            throw new IllegalArgumentException("replay string: memory model '" + f[4] + "' is neither " + SEQUENTIAL
+                    + " nor " + WEAK);
         }
         int hash = (int) Long.parseLong(f[2], 16);
         if (testName != null && hash != testName.hashCode()) {
@@ -84,11 +103,11 @@ public record ReplayString(int testHash, String strategy, long seed, int iterati
         Strategy.parse(f[3]);
         long seed;
         try {
-            seed = Long.parseLong(f[4]);
+            seed = Long.parseLong(f[5]);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("replay string: seed '" + f[4] + "' is not a number");
+            throw new IllegalArgumentException("replay string: seed '" + f[5] + "' is not a number");
         }
-        return new ReplayString(hash, f[3].toUpperCase(), seed, number(f[5], "iteration"), decode(f[6]));
+        return new ReplayString(hash, f[3].toUpperCase(), f[4].equals(WEAK), seed, number(f[6], "iteration"), decode(f[7]));
     }
 
     private static int number(String s, String what) {

@@ -27,6 +27,21 @@ interface SchedulePolicy {
     int choose(int choice, int[] enabled, int current, boolean yielding);
 
     /** Called after each schedule with the number of choices it made. */
+    /**
+     * Chooses which of {@code options} writes a read returns under the weak-memory model (0 is the
+     * newest, the sequentially consistent answer; each other choice counts as a preemption does:
+     * a deviation the exhaustive bound limits and shrinking removes). By default the options are
+     * offered as if they were threads 0..options-1 with 0 running, which suits random, exhaustive
+     * and recorded schedules alike.
+     */
+    default int chooseValue(int choice, int options) {
+        int[] range = new int[options];
+        for (int i = 0; i < options; i++) {
+            range[i] = i;
+        }
+        return choose(choice, range, 0, false);
+    }
+
     default void endSchedule(int choices) {
     }
 

@@ -51,10 +51,56 @@ final class ScheduledRun {
     private long steps;
     private int preemptions;
 
-    ScheduledRun(SchedulePolicy policy, long maxSteps, Thread controller) {
+    private final boolean weakMemory;
+    private final List<WeakExploredMemory> weakMemories = new ArrayList<>();
+
+    ScheduledRun(SchedulePolicy policy, long maxSteps, Thread controller, boolean weakMemory) {
         this.policy = policy;
         this.maxSteps = maxSteps;
         this.controller = controller;
+        this.weakMemory = weakMemory;
+    }
+
+    /** Whether explored memory of this schedule follows the weak-memory model. */
+    boolean weakMemory() {
+        return weakMemory;
+    }
+
+    /** A weak memory of this schedule: fences of its threads reach it. */
+    void addWeakMemory(WeakExploredMemory memory) {
+        weakMemories.add(memory);
+    }
+
+    /** A fence by {@code me} (after its scheduling point): every weak memory of the schedule sees it. */
+    void fence(ManagedThread me, dev.sysmem.io.spi.Fence fence) {
+        for (WeakExploredMemory m : weakMemories) {
+            m.fence(fence);
+        }
+    }
+
+    /**
+     * Which of {@code options} writes a read by {@code me} returns (0 the newest), decided by the
+     * schedule's policy and recorded with its thread decisions, so replay strings carry it; a
+     * choice other than 0 counts as a preemption.
+     */
+    int chooseValue(ManagedThread me, int options) {
+        if (options == 1) {
+            return 0;
+        }
+        int chosen;
+        try {
+            chosen = policy.chooseValue(decisions.size(), options);
+        } catch (ReplayDivergence d) {
+            fail(me, new ReplayDivergence(d.getMessage() + " (a value the memory model offered " + options
+                    + " choices for)"));
+            return 0;
+        }
+        decisions.add(chosen);
+        if (chosen != 0) {
+            preemptions++;
+            preempting.add(decisions.size() - 1);
+        }
+        return chosen;
     }
 
     // ---- registration ---------------------------------------------------------------------------

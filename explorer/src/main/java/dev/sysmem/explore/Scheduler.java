@@ -32,6 +32,7 @@ final class Scheduler implements SchedulingHooks {
         if (me != null) {
             ScheduledRun run = ThreadBinding.run();
             run.point(me, TraceEvent.note(me.id, Kind.FENCE, fence.name().toLowerCase(), run.relativeClock()), false);
+            run.fence(me, fence);
         }
     }
 

@@ -82,7 +82,7 @@ class LostUpdateTest {
     void badReplayStringsAreRefusedNamingTheProblem() {
         assertThatThrownBy(() -> Explorer.builder("LostUpdate").replay("nonsense").build())
                 .hasMessageContaining("malformed replay string").hasMessageContaining("8 fields");
-        String good = new ReplayString("LostUpdate".hashCode(), "RANDOM", 1, 1, new int[] {0, 1, 1}).format();
+        String good = new ReplayString("LostUpdate".hashCode(), "RANDOM", false, 1, 1, new int[] {0, 1, 1}).format();
         assertThatThrownBy(() -> Explorer.builder("OtherTest").replay(good).build())
                 .hasMessageContaining("another test").hasMessageContaining("'OtherTest'");
         String altered = good.replace(":0,1_2:", ":0,1_3:");
@@ -93,7 +93,7 @@ class LostUpdateTest {
 
     @Test
     void aReplayThatDoesNotFitTheProgramIsReportedAsDivergence() {
-        String forFourThreads = new ReplayString("LostUpdate".hashCode(), "RANDOM", 1, 1, new int[] {3, 3}).format();
+        String forFourThreads = new ReplayString("LostUpdate".hashCode(), "RANDOM", false, 1, 1, new int[] {3, 3}).format();
         assertThatThrownBy(() -> Explorer.builder("LostUpdate").replay(forFourThreads).build().explore(increments(false)))
                 .isInstanceOf(ReplayDivergence.class).hasMessageContaining("recorded thread 3 cannot run");
     }

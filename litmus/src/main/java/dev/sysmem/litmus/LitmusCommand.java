@@ -2,6 +2,9 @@ package dev.sysmem.litmus;
 
 import dev.sysmem.cli.DurationConverter;
 import dev.sysmem.cli.ExitCode;
+import dev.sysmem.explore.weak.ProgramExplorer;
+import dev.sysmem.litmus.explore.LitmusExploration;
+import dev.sysmem.litmus.explore.ModelReport;
 import dev.sysmem.litmus.model.LitmusParser;
 import dev.sysmem.litmus.model.LitmusProgram;
 import dev.sysmem.litmus.model.LitmusSyntaxException;
@@ -47,7 +50,7 @@ import java.util.concurrent.Callable;
  * The class is a standalone picocli command; {@link LitmusSysmemCommand} registers it as {@code sysmem litmus}.
  */
 @Command(name = "litmus", description = "Herd-format C litmus tests (the Linux kernel's memory-model tests) run "
-        + "through SysMem on this machine.", subcommands = LitmusCommand.Run.class, synopsisSubcommandLabel = "COMMAND",
+        + "through SysMem on this machine.", subcommands = {LitmusCommand.Run.class, LitmusCommand.Explore.class}, synopsisSubcommandLabel = "COMMAND",
         mixinStandardHelpOptions = false)
 public final class LitmusCommand implements Runnable {
 
@@ -84,7 +87,7 @@ public final class LitmusCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: run");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: run or explore");
     }
 
     /** {@code litmus run}. */
@@ -184,6 +187,81 @@ public final class LitmusCommand implements Runnable {
                             ? "every auto-detected JVM configuration" : "one JVM configuration (tiered compilation)")
                     + (settings.mode().equals("sanity") ? " Sanity mode runs each test a handful of times: it checks the "
                     + "pipeline, not the hardware; a Never seen as Never here is weak evidence." : "");
+        }
+    }
+
+    /** {@code litmus explore}. */
+    @Command(name = "explore", description = "Explore each test exhaustively on sysmem's weak-memory model (every "
+            + "interleaving and every value each access mode lets a read return) and judge the reachable outcomes "
+            + "against its Result: line.", mixinStandardHelpOptions = true)
+    public static final class Explore implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(arity = "1..*", paramLabel = "FILE|DIR", description = "Litmus files, or directories searched for "
+                + "*.litmus files.")
+        List<Path> paths;
+
+        @Option(names = "--max-executions", defaultValue = "1000000", description = "Stop exploring a test after this "
+                + "many executions and call it INCOMPLETE (default: ${DEFAULT-VALUE}).")
+        long maxExecutions;
+
+        @Option(names = "--report", description = "Write " + ModelReport.MARKDOWN + ", " + ModelReport.HTML + " and "
+                + ModelReport.SECTION + " (for the claims report) into this directory.")
+        Path report;
+
+        @Override
+        public Integer call() throws Exception {
+            if (maxExecutions < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--max-executions must be at least 1, was "
+                        + maxExecutions);
+            }
+            for (Path p : paths) {
+                if (!Files.exists(p)) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "no such litmus file or directory: " + p);
+                }
+            }
+            return explore(System.out, System.err);
+        }
+
+        int explore(PrintStream out, PrintStream err) throws IOException {
+            List<Path> files = LitmusRun.litmusFiles(paths);
+            if (files.isEmpty()) {
+                throw new IllegalArgumentException("no .litmus file in " + paths);
+            }
+            List<LitmusProgram> programs = new ArrayList<>();
+            List<LitmusSyntaxException> malformed = new ArrayList<>();
+            for (Path f : files) {
+                try {
+                    programs.add(LitmusParser.parse(f));
+                } catch (LitmusSyntaxException e) {
+                    malformed.add(e);
+                }
+            }
+            if (!malformed.isEmpty()) {
+                malformed.forEach(e -> err.println("litmus: " + e.getMessage()));
+                err.println("litmus: " + malformed.size() + " malformed file(s); nothing was explored");
+                return EXIT_USAGE;
+            }
+            ProgramExplorer explorer = new ProgramExplorer(8, maxExecutions, 1_000);
+            List<LitmusExploration> rows = new ArrayList<>();
+            for (LitmusProgram p : programs) {
+                rows.add(LitmusExploration.of(p, explorer));
+            }
+            String header = String.format(Locale.ROOT, "%s; exhaustive exploration on sysmem's weak-memory model "
+                    + "(view-based, promise-free), at most %d executions per test.",
+                    OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE), maxExecutions);
+            out.println(header);
+            out.println(LitmusExploration.LIMITS + ".");
+            out.print(ModelReport.markdownTable(rows));
+            out.println(ModelReport.summary(rows));
+            if (report != null) {
+                ModelReport.write(report, header, rows);
+                out.println("litmus: report in " + report.resolve(ModelReport.MARKDOWN) + ", " + ModelReport.HTML + " and "
+                        + ModelReport.SECTION);
+            }
+            return rows.stream().anyMatch(r -> r.verdict().failsRun()) ? EXIT_FAILED : ExitCode.OK;
         }
     }
 }

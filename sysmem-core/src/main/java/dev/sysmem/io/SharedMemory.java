@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Memory shared with a device: anonymous memory for threads of this JVM, or a file mapped
  * read-write and shared, so that another process or a QEMU guest ({@code ivshmem-plain} with
- * {@code -object memory-backend-file,share=on,mem-path=FILE}) sees the same bytes.
+ * {@code -object memory-backend-file,share=on,mem-path=FILE}) sees the same bytes. Memory sysmem
+ * creates for sharing should be a {@link #sealed} memfd, which no peer can truncate; a file at a
+ * path ({@link #create}, {@link #open}) is for when a path is required.
  *
  * <p><b>Guarantees.</b>
  * <ul>
@@ -35,10 +37,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       expects, naming both sizes.</li>
  *   <li>The memory is usable from any thread. {@link #close} unmaps it (or frees it); it is
  *       idempotent, and every access through a view made before then throws
- *       {@link IllegalStateException} naming the region. If another process truncates the file,
- *       accesses to the lost pages throw {@link MemoryFault}, and work again once the file has its
- *       size back; the JVM does not crash (see {@link MemoryFault} for the JDK's one narrow
- *       window).</li>
+ *       {@link IllegalStateException} naming the region. A {@link #sealed} memfd cannot be
+ *       truncated by anyone. If another process truncates a file opened or created by path,
+ *       reads and writes of the lost pages throw {@link MemoryFault}, and work again once the
+ *       file has its size back; an atomic caught by the truncation can still abort the JVM
+ *       ({@link MemoryFault} lists the measured rates).</li>
  *   <li>Sizes and offsets are {@code long}: no 2 GiB limit.</li>
  * </ul>
  *

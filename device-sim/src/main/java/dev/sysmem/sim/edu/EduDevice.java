@@ -54,7 +54,8 @@ import static dev.sysmem.sim.edu.EduLayout.*;
  *       {@link Builder#dmaDelay} (default 0), so tests stay fast. The factorial takes
  *       {@link Builder#factorialDelay} (default 0) before it completes, to make the computing
  *       window observable.</li>
- *   <li>An out-of-range DMA (device-side range outside the buffer, or a guest range outside
+ *   <li>An out-of-range DMA (device-side range outside the buffer, a count of 0, which QEMU's
+ *       range check also refuses, or a guest range outside
  *       {@link GuestMemory}) is a {@link DmaFault} thrown on the device thread: the device stops
  *       and the {@link dev.sysmem.sim.DeviceRunner} reports the fault to the test, naming the
  *       device, address, length and allowed range. QEMU 7.2 aborts the whole emulator instead
@@ -299,6 +300,11 @@ public final class EduDevice implements Device {
     }
 
     private long bufferOffset(long address, long count, String what) {
+        if (count == 0) {
+            // edu.c's edu_check_range wants the range's end past its start: an empty range fails it.
+            throw new DmaFault(name, what, address, count, "a count of 0 is not a range; edu's range check needs "
+                    + "the end past the start");
+        }
         long end = DMA_BUFFER_ADDRESS + DMA_BUFFER_SIZE;
         if (address < DMA_BUFFER_ADDRESS || address >= end || Long.compareUnsigned(count, end - address) > 0) {
             throw new DmaFault(name, what, address, count, "the device's DMA buffer", DMA_BUFFER_ADDRESS, end);

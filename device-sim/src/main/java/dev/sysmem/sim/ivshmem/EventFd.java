@@ -49,7 +49,7 @@ public final class EventFd implements AutoCloseable {
     }
 
     /** Takes ownership of an eventfd descriptor received from another process. */
-    static EventFd adopt(int fd) {
+    public static EventFd adopt(int fd) {
         if (fd < 0) {
             throw new IllegalArgumentException("not a file descriptor: " + fd);
         }
@@ -136,7 +136,7 @@ public final class EventFd implements AutoCloseable {
      *
      * @throws IllegalStateException if this eventfd is closed
      */
-    int acquire() {
+    public int acquire() {
         while (true) {
             int s = state.get();
             if (s < 0) {
@@ -148,7 +148,7 @@ public final class EventFd implements AutoCloseable {
         }
     }
 
-    void release() {
+    public void release() {
         if (state.decrementAndGet() == CLOSED) {
             Libc.closeQuietly(fd);
         }

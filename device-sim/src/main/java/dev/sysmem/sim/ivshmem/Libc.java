@@ -27,13 +27,14 @@ import java.nio.file.Path;
  * structure layouts are those of Linux on x86-64 and aarch64 (LP64); other systems are refused when
  * this class is first used.
  */
-final class Libc {
+public final class Libc {
 
-    static final int AF_UNIX = 1;
-    static final int SOCK_STREAM = 1;
-    static final int SOCK_CLOEXEC = 0x80000;
+    public static final int AF_UNIX = 1;
+    public static final int SOCK_STREAM = 1;
+    public static final int SOCK_CLOEXEC = 0x80000;
     static final int SOL_SOCKET = 1;
     static final int SCM_RIGHTS = 1;
+    static final int SO_PEERCRED = 17;
     static final int MSG_DONTWAIT = 0x40;
     static final int MSG_NOSIGNAL = 0x4000;
     static final int MSG_CMSG_CLOEXEC = 0x40000000;
@@ -45,11 +46,11 @@ final class Libc {
     static final int SEEK_END = 2;
     static final int PROT_READ = 1;
     static final int PROT_WRITE = 2;
-    static final int MAP_SHARED = 1;
-    static final short POLLIN = 0x1;
-    static final short POLLERR = 0x8;
-    static final short POLLHUP = 0x10;
-    static final short POLLNVAL = 0x20;
+    public static final int MAP_SHARED = 1;
+    public static final short POLLIN = 0x1;
+    public static final short POLLERR = 0x8;
+    public static final short POLLHUP = 0x10;
+    public static final short POLLNVAL = 0x20;
     static final int EINTR = 4;
     static final int EAGAIN = 11;
 
@@ -94,6 +95,12 @@ final class Libc {
             ValueLayout.JAVA_SHORT.withName("events"),
             ValueLayout.JAVA_SHORT.withName("revents"));
 
+    /** {@code struct ucred}: what SO_PEERCRED reports about the process at the other end. */
+    static final StructLayout UCRED = MemoryLayout.structLayout(
+            ValueLayout.JAVA_INT.withName("pid"), ValueLayout.JAVA_INT.withName("uid"), ValueLayout.JAVA_INT.withName("gid"));
+    static final VarHandle UCRED_PID = UCRED.varHandle(MemoryLayout.PathElement.groupElement("pid"));
+    static final VarHandle UCRED_UID = UCRED.varHandle(MemoryLayout.PathElement.groupElement("uid"));
+    static final VarHandle UCRED_GID = UCRED.varHandle(MemoryLayout.PathElement.groupElement("gid"));
     static final VarHandle SUN_FAMILY = SOCKADDR_UN.varHandle(MemoryLayout.PathElement.groupElement("sun_family"));
     static final VarHandle IOV_BASE = IOVEC.varHandle(MemoryLayout.PathElement.groupElement("iov_base"));
     static final VarHandle IOV_LEN = IOVEC.varHandle(MemoryLayout.PathElement.groupElement("iov_len"));
@@ -125,6 +132,11 @@ final class Libc {
             ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     private static final MethodHandle ACCEPT4 = errnoCall("accept4", ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT, POINTER, POINTER, ValueLayout.JAVA_INT);
+    private static final MethodHandle GETSOCKOPT = errnoCall("getsockopt", ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, POINTER, POINTER);
+    private static final MethodHandle GETEUID = downcall("geteuid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    private static final MethodHandle UMASK = downcall("umask",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
     private static final MethodHandle SENDMSG = errnoCall("sendmsg", ValueLayout.JAVA_LONG,
             ValueLayout.JAVA_INT, POINTER, ValueLayout.JAVA_INT);
     private static final MethodHandle RECVMSG = errnoCall("recvmsg", ValueLayout.JAVA_LONG,
@@ -142,6 +154,8 @@ final class Libc {
     private static final MethodHandle LSEEK = errnoCall("lseek", ValueLayout.JAVA_LONG,
             ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT);
     private static final MethodHandle CLOSE = errnoCall("close", ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
+    private static final MethodHandle SOCKETPAIR = errnoCall("socketpair", ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, POINTER);
     private static final MethodHandle POLL = errnoCall("poll", ValueLayout.JAVA_INT,
             POINTER, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT);
     // open(2) is variadic; with no mode argument the call passes only the fixed part.
@@ -208,7 +222,7 @@ final class Libc {
         return new IllegalStateException("downcall failed unexpectedly", t);
     }
 
-    static int socket(int domain, int type, int protocol) throws IOException {
+    public static int socket(int domain, int type, int protocol) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             int fd = (int) SOCKET.invokeExact(state, domain, type, protocol);
@@ -223,8 +237,48 @@ final class Libc {
         }
     }
 
+    /** The credentials of the process at the other end of a connected UNIX socket, as the kernel recorded them at connect. */
+    record PeerCredentials(int pid, int uid, int gid) {
+    }
+
+    static PeerCredentials peerCredentials(int fd) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment credentials = arena.allocate(UCRED);
+            MemorySegment length = arena.allocate(ValueLayout.JAVA_INT);
+            length.set(ValueLayout.JAVA_INT, 0, (int) UCRED.byteSize());
+            MemorySegment state = arena.allocate(CALL_STATE);
+            if ((int) GETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_PEERCRED, credentials, length) != 0) {
+                throw failure("getsockopt(SO_PEERCRED)", errno(state));
+            }
+            return new PeerCredentials((int) UCRED_PID.get(credentials, 0L), (int) UCRED_UID.get(credentials, 0L),
+                    (int) UCRED_GID.get(credentials, 0L));
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** This process's effective user id. */
+    static int effectiveUid() {
+        try {
+            return (int) GETEUID.invokeExact();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** Sets the process's file mode creation mask and returns the old one (umask(2) cannot fail). */
+    static int umask(int mask) {
+        try {
+            return (int) UMASK.invokeExact(mask);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
     /** Refuses a path that does not fit {@code sun_path} with its terminating NUL. */
-    static byte[] checkSocketPath(Path path) {
+    public static byte[] checkSocketPath(Path path) {
         byte[] bytes = path.toString().getBytes(StandardCharsets.UTF_8);
         if (bytes.length >= SUN_PATH_SIZE) {
             throw new IllegalArgumentException("socket path " + path + " is " + bytes.length
@@ -242,7 +296,7 @@ final class Libc {
         return address;
     }
 
-    static void bind(int fd, Path path) throws IOException {
+    public static void bind(int fd, Path path) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment address = socketAddress(arena, path);
             MemorySegment state = arena.allocate(CALL_STATE);
@@ -272,7 +326,7 @@ final class Libc {
         }
     }
 
-    static void listen(int fd, int backlog) throws IOException {
+    public static void listen(int fd, int backlog) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             if ((int) LISTEN.invokeExact(state, fd, backlog) != 0) {
@@ -286,7 +340,7 @@ final class Libc {
     }
 
     /** Accepts one connection as a close-on-exec descriptor; -1 if none is pending (EAGAIN). */
-    static int accept(int fd) throws IOException {
+    public static int accept(int fd) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             while (true) {
@@ -421,7 +475,7 @@ final class Libc {
         }
     }
 
-    static int eventfd() throws IOException {
+    public static int eventfd() throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             int fd = (int) EVENTFD.invokeExact(state, 0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -437,7 +491,7 @@ final class Libc {
     }
 
     /** Adds {@code count} to an eventfd's counter. */
-    static void writeCounter(int fd, long count) throws IOException {
+    public static void writeCounter(int fd, long count) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment value = arena.allocate(ValueLayout.JAVA_LONG);
             value.set(ValueLayout.JAVA_LONG, 0, count);
@@ -462,7 +516,7 @@ final class Libc {
     }
 
     /** Reads and resets an eventfd's counter; 0 if it was zero (EAGAIN on a non-blocking eventfd). */
-    static long readCounter(int fd) throws IOException {
+    public static long readCounter(int fd) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment value = arena.allocate(ValueLayout.JAVA_LONG);
             MemorySegment state = arena.allocate(CALL_STATE);
@@ -516,7 +570,7 @@ final class Libc {
     }
 
     /** The size of the file behind {@code fd} ({@code lseek(fd, 0, SEEK_END)}). */
-    static long fileSize(int fd) throws IOException {
+    public static long fileSize(int fd) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             long size = (long) LSEEK.invokeExact(state, fd, 0L, SEEK_END);
@@ -531,7 +585,7 @@ final class Libc {
         }
     }
 
-    static int open(Path path) throws IOException {
+    public static int open(Path path) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment name = arena.allocateFrom(path.toString(), StandardCharsets.UTF_8);
             MemorySegment state = arena.allocate(CALL_STATE);
@@ -556,7 +610,7 @@ final class Libc {
      * {@code timeoutMillis} pass. Returns each descriptor's {@code revents} (0 when not ready).
      * An interrupted wait returns all zeros, as a timeout does; callers loop with their deadline.
      */
-    static short[] poll(int[] fds, int timeoutMillis) throws IOException {
+    public static short[] poll(int[] fds, int timeoutMillis) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment table = arena.allocate(POLLFD, fds.length);
             for (int i = 0; i < fds.length; i++) {
@@ -584,7 +638,7 @@ final class Libc {
         }
     }
 
-    static void close(int fd) throws IOException {
+    public static void close(int fd) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             // Linux releases the descriptor even when close reports EINTR, so it is never retried.
@@ -599,13 +653,193 @@ final class Libc {
     }
 
     /** Closes {@code fd} if it is a descriptor, ignoring failure: for clean-up paths only. */
-    static void closeQuietly(int fd) {
+    public static void closeQuietly(int fd) {
         if (fd >= 0) {
             try {
                 close(fd);
             } catch (IOException ignored) {
                 // Nothing useful can be done about a failed close on a clean-up path.
             }
+        }
+    }
+
+    // ---- descriptor passing with any payload, and mappings at chosen places (the vhost-user back-end) ----
+
+    /** {@code MAP_PRIVATE}. */
+    public static final int MAP_PRIVATE = 2;
+    /** {@code MAP_FIXED}: replace whatever is mapped at the address (only inside a reservation of ours). */
+    public static final int MAP_FIXED = 0x10;
+    /** {@code MAP_ANONYMOUS}. */
+    public static final int MAP_ANONYMOUS = 0x20;
+    /** {@code MAP_NORESERVE}: no swap is reserved for an address-space reservation. */
+    public static final int MAP_NORESERVE = 0x4000;
+    /** {@code PROT_NONE}: any access faults; used only for reserved address space nothing may touch. */
+    public static final int PROT_NONE = 0;
+    /** {@code PROT_READ | PROT_WRITE}. */
+    public static final int PROT_READ_WRITE = PROT_READ | PROT_WRITE;
+
+    /** {@code sizeof(struct cmsghdr)} on LP64: {@code size_t cmsg_len; int cmsg_level; int cmsg_type}. */
+    private static final long CMSG_HEADER = 16;
+
+    /** A connected pair of UNIX stream sockets (close-on-exec), as {@code socketpair(2)} makes. */
+    public static int[] socketPair() throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment pair = arena.allocate(ValueLayout.JAVA_INT, 2);
+            MemorySegment state = arena.allocate(CALL_STATE);
+            if ((int) SOCKETPAIR.invokeExact(state, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
+                throw failure("socketpair(AF_UNIX, SOCK_STREAM)", errno(state));
+            }
+            return new int[] {pair.getAtIndex(ValueLayout.JAVA_INT, 0), pair.getAtIndex(ValueLayout.JAVA_INT, 1)};
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** What one {@link #receive} call got: how many bytes, the descriptors, and whether some were dropped. */
+    public record Received(long bytes, int[] fds, boolean descriptorsTruncated) {
+    }
+
+    /**
+     * One {@code recvmsg(2)} into {@code buffer}, accepting up to {@code maxFds} SCM_RIGHTS
+     * descriptors (close-on-exec). Never blocks: with nothing to read it returns -1 bytes (EAGAIN);
+     * 0 bytes means end of stream. If the sender attached more descriptors than fit, the kernel
+     * closes the extra ones and {@link Received#descriptorsTruncated} is set; the ones that fit are
+     * returned and belong to the caller.
+     */
+    public static Received receive(int fd, MemorySegment buffer, int maxFds) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment iov = arena.allocate(IOVEC);
+            IOV_BASE.set(iov, 0L, buffer);
+            IOV_LEN.set(iov, 0L, buffer.byteSize());
+            long controlSize = CMSG_HEADER + (((long) Math.max(1, maxFds) * 4 + 7) & ~7L);
+            MemorySegment control = arena.allocate(controlSize, 8);
+            MemorySegment header = arena.allocate(MSGHDR);
+            MSG_IOV.set(header, 0L, iov);
+            MSG_IOVLEN.set(header, 0L, 1L);
+            MSG_CONTROL.set(header, 0L, control);
+            MSG_CONTROLLEN.set(header, 0L, controlSize);
+            MemorySegment state = arena.allocate(CALL_STATE);
+            long n;
+            while (true) {
+                n = (long) RECVMSG.invokeExact(state, fd, header, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+                if (n >= 0) {
+                    break;
+                }
+                int errno = errno(state);
+                if (errno == EAGAIN) {
+                    return new Received(-1, new int[0], false);
+                }
+                if (errno != EINTR) {
+                    throw failure("recvmsg(" + fd + ")", errno);
+                }
+            }
+            // Walk the control messages the kernel filled in (CMSG_FIRSTHDR / CMSG_NXTHDR).
+            long filled = (long) MSG_CONTROLLEN.get(header, 0L);
+            int[] fds = new int[0];
+            long at = 0;
+            while (at + CMSG_HEADER <= filled) {
+                long length = control.get(ValueLayout.JAVA_LONG, at);
+                int level = control.get(ValueLayout.JAVA_INT, at + 8);
+                int type = control.get(ValueLayout.JAVA_INT, at + 12);
+                if (length < CMSG_HEADER || at + length > filled) {
+                    break;
+                }
+                if (level == SOL_SOCKET && type == SCM_RIGHTS) {
+                    int count = (int) ((length - CMSG_HEADER) / 4);
+                    int[] more = new int[fds.length + count];
+                    System.arraycopy(fds, 0, more, 0, fds.length);
+                    for (int i = 0; i < count; i++) {
+                        more[fds.length + i] = control.get(ValueLayout.JAVA_INT, at + CMSG_HEADER + 4L * i);
+                    }
+                    fds = more;
+                }
+                at += (length + 7) & ~7L;
+            }
+            boolean truncated = ((int) MSG_FLAGS.get(header, 0L) & MSG_CTRUNC) != 0;
+            return new Received(n, fds, truncated);
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * Sends all of {@code data} with one {@code sendmsg(2)}, the descriptors {@code fds} (may be
+     * empty) attached as SCM_RIGHTS. Never blocks and never raises SIGPIPE: a peer that does not
+     * read, or is gone, makes this throw, as does a send the kernel cut short.
+     */
+    public static void send(int fd, MemorySegment data, int[] fds) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment iov = arena.allocate(IOVEC);
+            IOV_BASE.set(iov, 0L, data);
+            IOV_LEN.set(iov, 0L, data.byteSize());
+            MemorySegment header = arena.allocate(MSGHDR);
+            MSG_IOV.set(header, 0L, iov);
+            MSG_IOVLEN.set(header, 0L, 1L);
+            if (fds.length > 0) {
+                long controlSize = CMSG_HEADER + (((long) fds.length * 4 + 7) & ~7L);
+                MemorySegment control = arena.allocate(controlSize, 8);
+                control.set(ValueLayout.JAVA_LONG, 0, CMSG_HEADER + 4L * fds.length);
+                control.set(ValueLayout.JAVA_INT, 8, SOL_SOCKET);
+                control.set(ValueLayout.JAVA_INT, 12, SCM_RIGHTS);
+                for (int i = 0; i < fds.length; i++) {
+                    control.set(ValueLayout.JAVA_INT, CMSG_HEADER + 4L * i, fds[i]);
+                }
+                MSG_CONTROL.set(header, 0L, control);
+                MSG_CONTROLLEN.set(header, 0L, controlSize);
+            }
+            MemorySegment state = arena.allocate(CALL_STATE);
+            while (true) {
+                long sent = (long) SENDMSG.invokeExact(state, fd, header, MSG_DONTWAIT | MSG_NOSIGNAL);
+                if (sent == data.byteSize()) {
+                    return;
+                }
+                if (sent >= 0) {
+                    throw new IOException("sendmsg(" + fd + ") sent " + sent + " of " + data.byteSize() + " bytes");
+                }
+                if (errno(state) != EINTR) {
+                    throw failure("sendmsg(" + fd + ", " + data.byteSize() + " bytes, " + fds.length + " fds)",
+                            errno(state));
+                }
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * {@code mmap(2)} as it is: returns the address of the new mapping. {@code what} names the
+     * mapping in the exception if the call fails. The caller owns the mapping and must
+     * {@link #unmap} it.
+     */
+    public static long map(long address, long size, int protection, int flags, int fd, long offset, String what)
+            throws IOException {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = call.allocate(CALL_STATE);
+            MemorySegment mapped = (MemorySegment) MMAP.invokeExact(state, MemorySegment.ofAddress(address), size,
+                    protection, flags, fd, offset);
+            if (mapped.address() == -1L) {
+                throw failure("mmap(" + what + ", " + size + " bytes at file offset " + offset + ")", errno(state));
+            }
+            return mapped.address();
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code munmap(2)}; failures are ignored (only clean-up paths unmap). */
+    public static void unmap(long address, long size) {
+        try {
+            int ignored = (int) MUNMAP.invokeExact(MemorySegment.ofAddress(address), size);
+        } catch (Throwable t) {
+            throw unexpected(t);
         }
     }
 }

@@ -5,12 +5,12 @@ package dev.sysmem.sim.ivshmem;
  * is linked: callers on another system get a clear {@link UnsupportedOperationException}, not a
  * failed class initialisation.
  */
-final class Platform {
+public final class Platform {
 
     private Platform() {
     }
 
-    static void requireLinux(String what) {
+    public static void requireLinux(String what) {
         String os = System.getProperty("os.name", "");
         if (!os.startsWith("Linux")) {
             throw new UnsupportedOperationException(what + " needs Linux (eventfd, SCM_RIGHTS descriptor passing); this is " + os);

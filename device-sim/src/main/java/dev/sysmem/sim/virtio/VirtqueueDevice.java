@@ -79,11 +79,13 @@ public final class VirtqueueDevice {
     private final ChainHandler handler;
     private final Runnable interrupt;
     private final DescriptorChain chain;
+    private final BufferCheck ram;
 
     private int lastAvail;
     private int usedShadow;
     private int publishedUsed;
     private int signalledUsed;
+    private boolean notificationsEnabled = true;
     private VirtqueueFault fault;
 
     private long chainsServed;
@@ -91,8 +93,9 @@ public final class VirtqueueDevice {
     private long interruptsSuppressed;
 
     private VirtqueueDevice(String name, SysMem guest, VirtqueueLayout layout, VirtioFeatures features,
-                            ChainHandler handler, Runnable interrupt) {
+                            ChainHandler handler, Runnable interrupt, BufferCheck ram) {
         this.name = name;
+        this.ram = ram;
         this.ring = guest.withMode(AccessMode.OPAQUE).withOrder(ByteOrder.LITTLE_ENDIAN);
         this.memorySize = guest.size();
         this.layout = layout;
@@ -129,7 +132,43 @@ public final class VirtqueueDevice {
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(interrupt, "interrupt");
         VirtqueueDriver.checkFits(name, guest, layout);
-        return new VirtqueueDevice(name, guest, layout, features, handler, interrupt);
+        return new VirtqueueDevice(name, guest, layout, features, handler, interrupt, (address, length) -> null);
+    }
+
+    /**
+     * Where guest RAM is inside the guest-memory segment, for a segment with holes (a vhost-user
+     * back-end maps each region of the front-end's memory table at its guest-physical address and
+     * leaves the gaps unmapped).
+     */
+    @FunctionalInterface
+    public interface BufferCheck {
+        /** Null if {@code [address, address + length)} is guest RAM; otherwise why it is not. */
+        String refuse(long address, long length);
+    }
+
+    /**
+     * The device side of a queue that the driver has been using: it continues from
+     * {@code last_avail_idx = lastAvailIdx} and from the {@code used.idx} found in guest memory,
+     * as a vhost-user back-end does on {@code SET_VRING_BASE} (the used index is never sent, the
+     * ring holds it). Every buffer a descriptor names must also pass {@code ram}, or the queue
+     * stops with a {@link VirtqueueFault} before anything touches the buffer.
+     *
+     * @throws IllegalArgumentException if the layout does not fit in guest memory
+     */
+    public static VirtqueueDevice resume(String name, SysMem guest, VirtqueueLayout layout, VirtioFeatures features,
+                                         ChainHandler handler, Runnable interrupt, int lastAvailIdx,
+                                         BufferCheck ram) {
+        Objects.requireNonNull(ram, "ram");
+        VirtqueueDevice resumed = attach(name, guest, layout, features, handler, interrupt).withRam(ram);
+        resumed.lastAvail = lastAvailIdx & 0xffff;
+        resumed.usedShadow = resumed.ring.read16(layout.usedIdx());
+        resumed.publishedUsed = resumed.usedShadow;
+        resumed.signalledUsed = resumed.usedShadow;
+        return resumed;
+    }
+
+    private VirtqueueDevice withRam(BufferCheck check) {
+        return new VirtqueueDevice(name, ring, layout, features, handler, interrupt, check);
     }
 
     /** The queue's name. */
@@ -197,6 +236,10 @@ public final class VirtqueueDevice {
             }
         } finally {
             chainsServed += served;
+            if (served > 0 && eventIdx && !notificationsEnabled) {
+                // Keep avail_event out of the driver's reach as last_avail_idx moves.
+                ring.write16(layout.availEvent(), busyAvailEvent());
+            }
             publishUsed(fault == null);
         }
         return served;
@@ -216,6 +259,7 @@ public final class VirtqueueDevice {
      *         buffers are available and must be served first
      */
     public boolean enableNotifications() {
+        notificationsEnabled = true;
         if (eventIdx) {
             ring.write16(layout.availEvent(), lastAvail);
         } else {
@@ -226,15 +270,35 @@ public final class VirtqueueDevice {
     }
 
     /**
-     * Tells the driver kicks are not needed while the device is busy: {@code used.flags =
-     * NO_NOTIFY} without {@code EVENT_IDX}. With {@code EVENT_IDX} nothing is written ("The device
-     * MUST set flags to 0"): {@code avail_event} stays behind the driver's index, so the driver
-     * does not kick again until it catches up with it. Both are hints; the driver may still kick.
+     * Tells the driver kicks are not needed while the device is busy, until
+     * {@link #enableNotifications()} re-arms them before the device sleeps. Without
+     * {@code EVENT_IDX}: {@code used.flags = NO_NOTIFY}. With it the flags stay 0 ("The device MUST
+     * set flags to 0") and {@code avail_event} moves out of the driver's reach instead, to
+     * {@link #busyAvailEvent()}, and {@link #processAvailable} keeps it there as
+     * {@code last_avail_idx} moves. Leaving {@code avail_event} where the last re-arm put it would
+     * not do: if the driver published the entry the device asked for but has not decided on its
+     * kick yet when the device, already awake, disables, it still kicks; and a driver that wraps
+     * past it while the device works kicks again. Both are hints; the driver may still kick.
      */
     public void disableNotifications() {
-        if (!eventIdx) {
+        notificationsEnabled = false;
+        if (eventIdx) {
+            ring.write16(layout.availEvent(), busyAvailEvent());
+        } else {
             ring.write16(layout.usedFlags(), USED_F_NO_NOTIFY);
         }
+    }
+
+    /**
+     * The {@code avail_event} of a busy device: {@code last_avail_idx - 1 - min(size, 0x7fff)}.
+     * The driver kicks when an index it publishes in one batch equals it; a driver that decides
+     * on a kick at least once per queue size of buffers has its undecided batch within a queue
+     * size below {@code avail.idx} and cannot publish more than a queue size beyond
+     * {@code last_avail_idx}, so the batch never reaches this index, from below or, after a wrap,
+     * from above (at the largest queue size, 32768, only a batch of exactly 32768 could).
+     */
+    private int busyAvailEvent() {
+        return (lastAvail - 1 - Math.min(size, 0x7fff)) & 0xffff;
     }
 
     /** Whether a fault stopped the queue. */
@@ -322,6 +386,11 @@ public final class VirtqueueDevice {
                 throw stop("descriptor " + index + " (chain head " + head + ") addr 0x" + Long.toHexString(addr)
                         + " len " + len + " lies outside guest memory of " + memorySize + " bytes (0x"
                         + Long.toHexString(memorySize) + ")");
+            }
+            String outsideRam = ram.refuse(addr, len);
+            if (outsideRam != null) {
+                throw stop("descriptor " + index + " (chain head " + head + ") addr 0x" + Long.toHexString(addr)
+                        + " len " + len + " is not guest RAM: " + outsideRam);
             }
             boolean writable = (flags & DESC_F_WRITE) != 0;
             if (!writable && chain.writableCount() > 0) {

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * them, except under {@code CI=true}, where they must run and so fail instead. QEMU is always
  * killed: by {@link #close}, and by a shutdown hook if the JVM ends first.
  */
-final class QemuGuest implements AutoCloseable {
+public final class QemuGuest implements AutoCloseable {
 
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
 
@@ -37,7 +37,7 @@ final class QemuGuest implements AutoCloseable {
     }
 
     /** What setup.sh prepared: QEMU, the kernel and the initramfs. */
-    record Image(Path qemu, Path kernel, Path initramfs) {
+    public record Image(Path qemu, Path kernel, Path initramfs) {
     }
 
     private final Process process;
@@ -79,7 +79,7 @@ final class QemuGuest implements AutoCloseable {
      * missing. A guest built from another version of guest-init.sh always fails the test: its
      * protocol would not match this test's.
      */
-    static Image image() {
+    public static Image image() {
         Path properties = cacheDirectory().resolve("guest.properties");
         if (!Files.isReadable(properties)) {
             unavailable(properties + " is missing: run scripts/qemu/setup.sh (as root, it installs QEMU)");
@@ -128,7 +128,7 @@ final class QemuGuest implements AutoCloseable {
      * Boots the guest with {@code deviceOptions} (from {@link Ivshmem}) running {@code run}, its
      * console going to {@code consoleLog}.
      */
-    static QemuGuest boot(Image image, List<String> deviceOptions, String run, String kernelArguments, Path consoleLog)
+    public static QemuGuest boot(Image image, List<String> deviceOptions, String run, String kernelArguments, Path consoleLog)
             throws IOException {
         List<String> command = new ArrayList<>(List.of(image.qemu().toString(),
                 "-nographic", "-no-reboot", "-nic", "none", "-m", "256M",
@@ -146,7 +146,7 @@ final class QemuGuest implements AutoCloseable {
     }
 
     /** Everything the guest and QEMU printed so far. */
-    String console() {
+    public String console() {
         try {
             return Files.readString(console, StandardCharsets.UTF_8).replace("\u001b", "^[");
         } catch (IOException e) {
@@ -154,17 +154,17 @@ final class QemuGuest implements AutoCloseable {
         }
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** Waits for QEMU to exit by itself; its exit value, or -1 if it is still running at the deadline. */
-    int awaitExit(Duration timeout) throws InterruptedException {
+    public int awaitExit(Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
     }
 
     /** A check that, when it fails, carries the guest's console. */
-    interface Check {
+    public interface Check {
         void run() throws Exception;
     }
 
@@ -172,7 +172,7 @@ final class QemuGuest implements AutoCloseable {
      * Runs {@code check}; if it throws, the failure is rethrown as an {@link AssertionError} whose
      * message ends with the command line and the guest's console, so a CI log explains itself.
      */
-    void verify(Check check) throws Exception {
+    public void verify(Check check) throws Exception {
         try {
             check.run();
         } catch (Throwable t) {

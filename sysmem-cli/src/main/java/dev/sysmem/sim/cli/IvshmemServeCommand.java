@@ -55,12 +55,15 @@ public final class IvshmemServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--socket", required = true, paramLabel = "PATH",
-            description = "UNIX socket to listen on (QEMU: -chardev socket,path=PATH).")
+    // --socket is required, but checked in call(): picocli would otherwise demand it
+    // of the subcommands registered under serve (serve vhost-user-blk) too.
+    @Option(names = "--socket", paramLabel = "PATH",
+            description = "UNIX socket to listen on (QEMU: -chardev socket,path=PATH); required.")
     Path socket;
 
-    @Option(names = "--shm", required = true, paramLabel = "FILE",
-            description = "Shared-memory file to create, e.g. /dev/shm/sysmem-ivshmem; it must not exist.")
+    @Option(names = "--shm", paramLabel = "FILE",
+            description = "Shared-memory file to create, e.g. /dev/shm/sysmem-ivshmem; it must not exist. "
+                    + "Without it the memory is a sealed memfd, which no peer can truncate.")
     Path shm;
 
     @Option(names = "--size", defaultValue = "1M", paramLabel = "BYTES", converter = SizeConverter.class,
@@ -92,6 +95,9 @@ public final class IvshmemServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (socket == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--socket=PATH'");
+        }
         if (vectors < 1 || vectors > IvshmemServer.MAX_VECTORS) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--vectors must be 1.." + IvshmemServer.MAX_VECTORS + ", was " + vectors);
@@ -110,7 +116,8 @@ public final class IvshmemServeCommand implements Callable<Integer> {
         }
         SharedMemory memory;
         try {
-            memory = SharedMemory.create(shm, size);
+            // A sealed memfd unless a path is asked for: QEMU gets it by descriptor, and no peer can shrink it.
+            memory = shm == null ? SharedMemory.sealed("sysmem-ivshmem", size) : SharedMemory.create(shm, size);
         } catch (FileAlreadyExistsException e) {
             err.println("serve: " + shm + " already exists; remove it or choose another --shm");
             return 1;
@@ -129,7 +136,8 @@ public final class IvshmemServeCommand implements Callable<Integer> {
              IvshmemPeer peer = server.addPeer();
              DeviceRunner runner = new DeviceRunner()) {
             Runtime.getRuntime().addShutdownHook(hook);
-            out.printf("ivshmem server on %s: %d bytes of %s, %d vector(s) per peer%n", socket, size, shm, vectors);
+            out.printf("ivshmem server on %s: %d bytes of %s, %d vector(s) per peer%n", socket, size,
+                    shm != null ? shm : "a sealed memfd", vectors);
             out.printf("device peer %d: a guest rings its vector v with Doorbell = 0x%08x | v%n", peer.id(),
                     Ivshmem.doorbell(peer.id(), 0));
             String guestMode = "";
@@ -160,7 +168,7 @@ public final class IvshmemServeCommand implements Callable<Integer> {
             err.println("serve: " + e.getMessage());
             return 1;
         } finally {
-            if (!keep) {
+            if (!keep && shm != null) {
                 Files.deleteIfExists(shm);
             }
             stopped.countDown();

@@ -15,7 +15,10 @@ import java.nio.file.FileSystemException;
  * The {@code sysmem-sim} command line: {@code list} shows the device kinds, {@code run <kind>}
  * runs one in the foreground over a shared file for a driver in another process or a QEMU guest,
  * {@code serve} is the ivshmem server for QEMU's {@code ivshmem-doorbell}
- * ({@link IvshmemServeCommand}).
+ * ({@link IvshmemServeCommand}), {@code serve vhost-user-blk} serves a RAM disk to QEMU's
+ * {@code vhost-user-blk-pci} ({@link VhostUserBlkServeCommand}), {@code clean} removes device files
+ * whose device process died ({@link CleanCommand}); {@code run --create} takes such a file over by
+ * itself.
  *
  * <p>Exit codes follow picocli: 0 success, 1 the device failed or could not be started (a file that
  * exists with {@code --create}, a missing file without it), 2 a usage error (unknown command or
@@ -51,14 +54,16 @@ public final class SysmemSim implements Runnable {
         // The command table; a command of another package is registered here with one line.
         cli.addSubcommand("list", new ListCommand());
         cli.addSubcommand("run", RunCommand.create());
-        cli.addSubcommand("serve", new IvshmemServeCommand());
+        cli.addSubcommand("serve", new CommandLine(new IvshmemServeCommand())
+                .addSubcommand("vhost-user-blk", new VhostUserBlkServeCommand()));
+        cli.addSubcommand("clean", new CleanCommand());
         cli.setExecutionExceptionHandler(SysmemSim::report);
         return cli;
     }
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: list, run or serve");
+        throw new ParameterException(spec.commandLine(), "Missing command: list, run, serve or clean");
     }
 
     /** Prints what went wrong as one line (with the stack trace only for unexpected errors); exit code 1. */
