@@ -1,5 +1,6 @@
 package dev.sysmem.bench.report;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.RunResult;
@@ -30,6 +31,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -43,12 +46,19 @@ import java.util.regex.Pattern;
  * next) would let a load change between two contenders decide the ratio. Forks of one benchmark
  * are then merged into one JMH result, as if JMH had run them.
  *
+ * <p><b>Load.</b> The 1-minute load average is read before every fork and kept beside the JSON
+ * ({@code <date>-<name>.load.json}); the table flags every row measured by a fork that started
+ * above {@code --max-load} (default: the number of cores, beyond which runnable threads wait for a
+ * core and a two-thread benchmark's threads can no longer count on running at once). With
+ * {@code --refuse-loaded}, a fork that would start above it waits for the load to fall, up to
+ * {@code --load-wait-s} seconds, and the run fails if it does not.
+ *
  * <p><b>Guarantees.</b> A benchmark that fails stops the run with its error (nothing is written
  * for a partial run); warm-up and measurement are those annotated on each benchmark class.
  *
  * <pre>{@code
  * java -cp benchmarks/target/benchmarks.jar dev.sysmem.bench.report.BenchmarkRun \
- *     --include 'access\..*32' --name access32 --rounds 3 --out benchmarks/results
+ *     --include 'access\..*32' --name access32 --rounds 3 --out benchmarks/results [--max-load 2 --refuse-loaded]
  * }</pre>
  */
 public final class BenchmarkRun {
@@ -61,23 +71,34 @@ public final class BenchmarkRun {
     private final String name;
     private final int rounds;
     private final Path out;
+    private final double maxLoad;
+    private final boolean refuseLoaded;
+    private final long loadWaitSeconds;
 
-    private BenchmarkRun(String include, String exclude, String name, int rounds, Path out) {
+    private BenchmarkRun(String include, String exclude, String name, int rounds, Path out, double maxLoad,
+                         boolean refuseLoaded, long loadWaitSeconds) {
         this.include = include;
         this.exclude = exclude;
         this.name = name;
         this.rounds = rounds;
         this.out = out;
+        this.maxLoad = maxLoad;
+        this.refuseLoaded = refuseLoaded;
+        this.loadWaitSeconds = loadWaitSeconds;
     }
 
-    /** {@code --include REGEX --exclude REGEX --name NAME --rounds N --out DIR}; see the class comment. */
+    /**
+     * {@code --include REGEX --exclude REGEX --name NAME --rounds N --out DIR --max-load L
+     * [--refuse-loaded true] --load-wait-s S}; see the class comment.
+     */
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new LinkedHashMap<>(Map.of("--include", ".*", "--exclude", NOTHING, "--name", "run",
-                "--rounds", "3", "--out", "results"));
+                "--rounds", "3", "--out", "results", "--max-load", String.valueOf(Runtime.getRuntime().availableProcessors()),
+                "--refuse-loaded", "false", "--load-wait-s", "300"));
         for (int i = 0; i < args.length; i += 2) {
             if (!options.containsKey(args[i]) || i + 1 >= args.length) {
-                System.err.println("usage: BenchmarkRun [--include REGEX] [--exclude REGEX] [--name NAME] [--rounds N] [--out DIR]; got "
-                        + String.join(" ", args));
+                System.err.println("usage: BenchmarkRun [--include REGEX] [--exclude REGEX] [--name NAME] [--rounds N] [--out DIR]"
+                        + " [--max-load L] [--refuse-loaded true|false] [--load-wait-s S]; got " + String.join(" ", args));
                 System.exit(2);
             }
             options.put(args[i], args[i + 1]);
@@ -91,7 +112,8 @@ public final class BenchmarkRun {
             throw new IllegalArgumentException("--rounds must be at least 1, was " + rounds);
         }
         new BenchmarkRun(options.get("--include"), options.get("--exclude"), name, rounds,
-                Path.of(options.get("--out"))).run();
+                Path.of(options.get("--out")), Double.parseDouble(options.get("--max-load")),
+                Boolean.parseBoolean(options.get("--refuse-loaded")), Long.parseLong(options.get("--load-wait-s"))).run();
     }
 
     private void run() throws RunnerException, IOException {
@@ -105,8 +127,8 @@ public final class BenchmarkRun {
                 loadBefore);
 
         Map<String, List<RunResult>> forks = new LinkedHashMap<>();
+        Map<String, List<Double>> loads = new LinkedHashMap<>();
         int done = 0;
-        int total = selected.size() * rounds;
         for (int round = 1; round <= rounds; round++) {
             for (BenchmarkListEntry entry : selected) {
                 Options one = new OptionsBuilder()
@@ -117,10 +139,13 @@ public final class BenchmarkRun {
                         .shouldFailOnError(true)
                         .verbosity(VerboseMode.SILENT)
                         .build();
+                double load = awaitLoad(entry.getUsername());
                 for (RunResult result : new Runner(one).run()) {
                     forks.computeIfAbsent(key(result.getParams()), k -> new ArrayList<>()).add(result);
+                    loads.computeIfAbsent(key(result.getParams()), k -> new ArrayList<>()).add(load);
                     done++;
-                    System.out.printf("round %d/%d [%d/%d] %s%s: %s %s%n", round, rounds, done, total,
+                    System.out.printf("round %d/%d [%d forks done] load %.2f%s %s%s: %s %s%n", round, rounds, done, load,
+                            load > maxLoad ? " (above " + maxLoad + ")" : "",
                             shortName(entry.getUsername()), paramText(result.getParams()),
                             RatioTable.format(result.getPrimaryResult().getScore()),
                             result.getPrimaryResult().getScoreUnit());
@@ -136,6 +161,15 @@ public final class BenchmarkRun {
         try (PrintStream stream = new PrintStream(Files.newOutputStream(json), false, StandardCharsets.UTF_8)) {
             ResultFormatFactory.getInstance(ResultFormatType.JSON, stream).writeOut(merged);
         }
+        List<ForkLoad> forkLoads = new ArrayList<>();
+        for (RunResult result : merged) {
+            BenchmarkParams p = result.getParams();
+            Map<String, String> params = new TreeMap<>();
+            paramKeys(p).forEach(k -> params.put(k, p.getParam(k)));
+            forkLoads.add(new ForkLoad(p.getBenchmark(), params, loads.get(key(p))));
+        }
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(
+                out.resolve(stem + ".load.json").toFile(), new ForkLoad.Run(maxLoad, forkLoads));
         Duration took = Duration.between(start, LocalDateTime.now());
         List<String> header = header(merged, start, took, loadBefore, loadAverage(), json.getFileName().toString());
         String table = RatioTable.read(json).markdown(header);
@@ -144,6 +178,41 @@ public final class BenchmarkRun {
         System.out.println();
         System.out.println(table);
         System.out.println("Wrote " + json + " and " + md);
+    }
+
+    /**
+     * The 1-minute load average now; with {@code --refuse-loaded}, first waits (checking every 5 s)
+     * for it to fall to {@code --max-load}, failing the run when {@code --load-wait-s} pass first.
+     */
+    private double awaitLoad(String benchmark) {
+        double load = loadAverageNow();
+        if (!refuseLoaded || load <= maxLoad) {
+            return load;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(loadWaitSeconds);
+        while (load > maxLoad) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("refused to run " + benchmark + ": the 1-minute load average stayed at "
+                        + load + ", above --max-load " + maxLoad + ", for " + loadWaitSeconds + " s");
+            }
+            System.out.printf("load %.2f above %.2f; waiting before %s%n", load, maxLoad, shortName(benchmark));
+            try {
+                Thread.sleep(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the load to fall before " + benchmark, e);
+            }
+            load = loadAverageNow();
+        }
+        return load;
+    }
+
+    static double loadAverageNow() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     private List<BenchmarkListEntry> select() {

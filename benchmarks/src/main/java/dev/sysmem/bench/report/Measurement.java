@@ -1,5 +1,9 @@
 package dev.sysmem.bench.report;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,6 +29,8 @@ import java.util.TreeMap;
 public record Measurement(String benchmark, String mode, Map<String, String> params, String unit,
                           List<double[]> forks, String jdkVersion) {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     /** Checks the invariants. */
     public Measurement {
         Objects.requireNonNull(benchmark, "benchmark");
@@ -37,58 +43,66 @@ public record Measurement(String benchmark, String mode, Map<String, String> par
 
     /** Reads every entry of a JMH JSON result file's content. */
     public static List<Measurement> parseAll(String json) {
-        if (!(Json.parse(json) instanceof List<?> entries)) {
+        JsonNode entries;
+        try {
+            entries = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JMH JSON: " + e.getOriginalMessage() + " at line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(), e);
+        }
+        if (entries == null || !entries.isArray()) {
             throw new IllegalArgumentException("not JMH JSON: the top level is not an array of results");
         }
         List<Measurement> out = new ArrayList<>();
-        for (Object entry : entries) {
-            out.add(of(asObject(entry, "a result")));
+        for (JsonNode entry : entries) {
+            out.add(of(entry));
         }
         return out;
     }
 
-    private static Measurement of(Map<String, Object> entry) {
+    private static Measurement of(JsonNode entry) {
         String benchmark = text(entry, "benchmark");
         Map<String, String> params = new TreeMap<>();
-        if (entry.get("params") instanceof Map<?, ?> given) {
-            given.forEach((k, v) -> params.put(String.valueOf(k), String.valueOf(v)));
-        }
-        Map<String, Object> primary = asObject(entry.get("primaryMetric"), "primaryMetric of " + benchmark);
-        if (!(primary.get("rawData") instanceof List<?> rawForks)) {
+        entry.path("params").properties().forEach(p -> params.put(p.getKey(), p.getValue().asText()));
+        JsonNode primary = entry.path("primaryMetric");
+        JsonNode rawForks = primary.path("rawData");
+        if (!rawForks.isArray()) {
             throw new IllegalArgumentException("not JMH JSON: " + benchmark + " has no primaryMetric.rawData");
         }
         List<double[]> forks = new ArrayList<>();
-        for (Object fork : rawForks) {
-            if (!(fork instanceof List<?> scores)) {
+        for (JsonNode fork : rawForks) {
+            if (!fork.isArray()) {
                 throw new IllegalArgumentException("not JMH JSON: rawData of " + benchmark + " is not a list of lists");
             }
-            forks.add(scores.stream().mapToDouble(s -> number(s, benchmark)).toArray());
+            double[] scores = new double[fork.size()];
+            for (int i = 0; i < scores.length; i++) {
+                scores[i] = number(fork.get(i), benchmark);
+            }
+            forks.add(scores);
         }
         return new Measurement(benchmark, text(entry, "mode"), params, text(primary, "scoreUnit"), forks,
-                String.valueOf(entry.getOrDefault("jdkVersion", "unknown")));
+                entry.path("jdkVersion").asText("unknown"));
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> asObject(Object value, String what) {
-        if (!(value instanceof Map<?, ?>)) {
-            throw new IllegalArgumentException("not JMH JSON: expected an object for " + what);
-        }
-        return (Map<String, Object>) value;
-    }
-
-    private static String text(Map<String, Object> object, String name) {
-        if (!(object.get(name) instanceof String s)) {
+    private static String text(JsonNode object, String name) {
+        JsonNode value = object.get(name);
+        if (value == null || !value.isTextual()) {
             throw new IllegalArgumentException("not JMH JSON: member '" + name + "' is missing or not a string");
         }
-        return s;
+        return value.asText();
     }
 
-    private static double number(Object value, String benchmark) {
-        if (value instanceof Double d) {
-            return d;
+    /** JMH writes scores as numbers, and as the strings "NaN" or "Infinity" where a double has no JSON form. */
+    private static double number(JsonNode value, String benchmark) {
+        if (value.isNumber()) {
+            return value.asDouble();
         }
-        if (value instanceof String s) {
-            return Double.parseDouble(s);
+        if (value.isTextual()) {
+            try {
+                return Double.parseDouble(value.asText());
+            } catch (NumberFormatException e) {
+                // reported below, with the value
+            }
         }
         throw new IllegalArgumentException("not JMH JSON: a raw score of " + benchmark + " is not a number: " + value);
     }

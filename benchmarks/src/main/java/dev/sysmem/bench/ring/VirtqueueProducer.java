@@ -3,9 +3,12 @@ package dev.sysmem.bench.ring;
 import dev.sysmem.bench.Spin;
 import dev.sysmem.io.SharedMemory;
 import dev.sysmem.io.SysMem;
+import dev.sysmem.sim.Device;
+import dev.sysmem.sim.DeviceContext;
 import dev.sysmem.sim.DeviceRunner;
 import dev.sysmem.sim.virtio.ChainHandler;
 import dev.sysmem.sim.virtio.VirtioFeatures;
+import dev.sysmem.sim.virtio.VirtqueueDevice;
 import dev.sysmem.sim.virtio.VirtqueueDriver;
 import dev.sysmem.sim.virtio.VirtqueueLayout;
 
@@ -26,6 +29,9 @@ final class VirtqueueProducer implements AutoCloseable {
 
     /** What the queue negotiates: VIRTIO 1.x with event-index suppression, as Linux drivers do. */
     static final VirtioFeatures FEATURES = VirtioFeatures.of(VirtioFeatures.VERSION_1, VirtioFeatures.EVENT_IDX);
+
+    /** The name of the device {@link #startPollingDevice} starts; its thread is {@code device-<name>}. */
+    static final String POLLING_DEVICE = "virtq-poll";
 
     final SharedMemory memory;
     final SysMem guest;
@@ -80,6 +86,35 @@ final class VirtqueueProducer implements AutoCloseable {
         driver = VirtqueueDriver.create("bench", guest, layout, FEATURES, notifier);
         // The driver harvests by polling, as a busy NAPI loop does: no used-buffer interrupts.
         driver.disableInterrupts();
+    }
+
+    /**
+     * Makes the driver side, with kicks that do nothing, and starts a device-sim device whose
+     * thread polls the available ring (a poll-mode device, as vhost-user and DPDK back ends run)
+     * and copies each payload out.
+     */
+    void startPollingDevice() {
+        createDriver(() -> { });
+        runner.start(new Device() {
+            @Override
+            public String name() {
+                return POLLING_DEVICE;
+            }
+
+            @Override
+            public void run(DeviceContext context) {
+                VirtqueueDevice queue = VirtqueueDevice.attach("bench", guest, layout, FEATURES, copyOut(), () -> { });
+                queue.disableNotifications();
+                long idle = 0;
+                while (!context.isStopping()) {
+                    if (queue.processAvailable() == 0) {
+                        Spin.idle(++idle);
+                    } else {
+                        idle = 0;
+                    }
+                }
+            }
+        });
     }
 
     /** Sends one payload through the queue, kicking (if the device asked for kicks) after it. */

@@ -104,12 +104,26 @@ class RatioTableTest {
         RatioTable.Family family = new RatioTable.Family("best", "SysMemAccess", java.util.regex.Pattern.compile("read32Opaque"),
                 "SysMem", Measurement::method, java.util.Comparator.comparing(Measurement::method),
                 List.of(RatioTable.Column.same("floor", "VarHandleAccess", RatioTable.Bar.atMost(1.05)))).withBest();
-        RatioTable.Cell cell = new RatioTable(results, List.of(family)).cells(family).getFirst().getFirst();
+        RatioTable.Cell cell = new RatioTable(results, List.of(family), java.util.Optional.empty()).cells(family).getFirst().getFirst();
         double fastestSysMem = Arrays.stream(result("SysMemAccess.read32Opaque").pooled()).min().orElseThrow();
         double fastestFloor = Arrays.stream(result("VarHandleAccess.read32Opaque").pooled()).min().orElseThrow();
         assertThat(cell.best().orElseThrow()).isCloseTo(fastestSysMem / fastestFloor, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(cell.render()).contains("; best ");
         assertThat(new RatioTable(results).cells(RatioTable.FAMILIES.getFirst()).getFirst().getFirst().best()).isEmpty();
+    }
+
+    @Test
+    void twoThreadRowsShowTheForkLoadAndFlagForksAboveTheThreshold() {
+        RatioTable.Family family = new RatioTable.Family("two-thread", "SysMemAccess", java.util.regex.Pattern.compile("read32Opaque"),
+                "SysMem", Measurement::method, java.util.Comparator.comparing(Measurement::method),
+                List.of(RatioTable.Column.same("floor", "VarHandleAccess", RatioTable.Bar.atMost(1.05)))).withBest();
+        String benchmark = result("SysMemAccess.read32Opaque").benchmark();
+        java.util.function.Function<List<Double>, String> render = loads -> new RatioTable(results, List.of(family),
+                java.util.Optional.of(new ForkLoad.Run(2.0, List.of(new ForkLoad(benchmark, java.util.Map.of(), loads)))))
+                .markdown(List.of());
+
+        assertThat(render.apply(List.of(1.0, 3.5))).contains("load 1.00-3.50 ⚠ 1/2 forks above 2.00");
+        assertThat(render.apply(List.of(1.0, 1.5))).contains("load 1.00-1.50 |").doesNotContain("forks above");
     }
 
     @Test
@@ -134,7 +148,7 @@ class RatioTableTest {
     void malformedJsonIsRefusedWithThePosition() {
         assertThatThrownBy(() -> Measurement.parseAll("[{\"benchmark\": }]"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("character 15");
+                .hasMessageContaining("line 1, column 16");
         assertThatThrownBy(() -> Measurement.parseAll("{}"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not an array");

@@ -283,21 +283,20 @@ public final class VirtqueueDriver {
         for (int i = 0; i < count; i++) {
             long addr = addresses[i];
             long len = lengths[i];
-            String what = "buffer " + i + " (" + (i < readable ? "readable" : "writable") + ", addr 0x"
-                    + Long.toHexString(addr) + ", len " + len + ")";
+            // The messages are built only when a check fails: this runs for every buffer added.
             if (len < 0 || len > U32_MAX) {
-                throw new IllegalArgumentException("virtqueue '" + name + "': " + what
+                throw new IllegalArgumentException("virtqueue '" + name + "': " + describe(i, readable, addr, len)
                         + " has a length that is not a u32");
             }
             if (addr < 0 || addr > memorySize - len) {
-                throw new IllegalArgumentException("virtqueue '" + name + "': " + what
+                throw new IllegalArgumentException("virtqueue '" + name + "': " + describe(i, readable, addr, len)
                         + " lies outside guest memory of " + memorySize + " bytes (0x" + Long.toHexString(memorySize) + ")");
             }
-            checkOutside(what, addr, len, layout.descriptorTable(), VirtqueueLayout.descriptorTableSize(size),
+            checkOutside(i, readable, addr, len, layout.descriptorTable(), VirtqueueLayout.descriptorTableSize(size),
                     "descriptor table");
-            checkOutside(what, addr, len, layout.availableRing(), VirtqueueLayout.availableRingSize(size),
+            checkOutside(i, readable, addr, len, layout.availableRing(), VirtqueueLayout.availableRingSize(size),
                     "available ring");
-            checkOutside(what, addr, len, layout.usedRing(), VirtqueueLayout.usedRingSize(size), "used ring");
+            checkOutside(i, readable, addr, len, layout.usedRing(), VirtqueueLayout.usedRingSize(size), "used ring");
             total += len;
         }
         if (total > MAX_CHAIN_BYTES) {
@@ -307,9 +306,15 @@ public final class VirtqueueDriver {
         return count;
     }
 
-    private void checkOutside(String what, long addr, long len, long partStart, long partSize, String part) {
+    private static String describe(int i, int readable, long addr, long len) {
+        return "buffer " + i + " (" + (i < readable ? "readable" : "writable") + ", addr 0x" + Long.toHexString(addr)
+                + ", len " + len + ")";
+    }
+
+    private void checkOutside(int i, int readable, long addr, long len, long partStart, long partSize, String part) {
         if (addr < partStart + partSize && partStart < addr + len) {
-            throw new IllegalArgumentException("virtqueue '" + name + "': " + what + " overlaps the queue's " + part
+            throw new IllegalArgumentException("virtqueue '" + name + "': " + describe(i, readable, addr, len)
+                    + " overlaps the queue's " + part
                     + " [0x" + Long.toHexString(partStart) + ", 0x" + Long.toHexString(partStart + partSize) + ")");
         }
     }

@@ -1,0 +1,181 @@
+package dev.sysmem.bench.cputime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sysmem.bench.BenchJvm;
+import dev.sysmem.io.AccessMode;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The access-cost measurement that holds on a shared machine: thread CPU time, contenders
+ * interleaved in short slices, many rounds, several JVMs (see {@link CpuTimeFork} for why). Runs
+ * the forks one after another, each configuration once per fork round, then writes every raw
+ * round to {@code <out>/<date>-<name>.json} and the ratio table ({@link CpuTimeTable}) to
+ * {@code .md} beside it.
+ *
+ * <p>Configurations of the {@code access} set: {@code clean MODE}, one JVM per access mode, in
+ * which SysMem is only ever used in that mode (the profile a benchmark fork gives it), and
+ * {@code mixed}, in which every mode's contenders run side by side from the first warm-up round
+ * (the profile a real driver gives it: OPAQUE registers, a RELEASE doorbell). The {@code mapped}
+ * set has {@code file MODE} (SysMem on a mapped {@code /dev/shm} file, guarded) and {@code memfd
+ * MODE} (SysMem on a sealed memfd), each against the raw handle on the same mapping.
+ *
+ * <p><b>Guarantees.</b> Every fork has a deadline ({@code --fork-timeout-s}); a fork that fails or
+ * overruns stops the run with its exit status, and nothing is written for a partial run. Only one
+ * thread measures at a time, so the run holds one core, not both.
+ *
+ * <pre>{@code
+ * java -cp benchmarks/target/benchmarks.jar dev.sysmem.bench.cputime.CpuTimeRun --set access --name cpu-access
+ * }</pre>
+ */
+@Command(name = "CpuTimeRun", mixinStandardHelpOptions = true,
+        description = "Access cost in thread CPU time, contenders interleaved, over several JVMs.")
+public final class CpuTimeRun implements Callable<Integer> {
+
+    /** The flags of every fork: those of the JMH forks, so both measurements run the same JVM. */
+    static final List<String> FORK_FLAGS = List.of(BenchJvm.NATIVE_ACCESS, BenchJvm.EXPORTS, BenchJvm.INTERNAL_MISC,
+            BenchJvm.HEAP_MIN, BenchJvm.HEAP_MAX, BenchJvm.UNSAFE_QUIET);
+
+    @Option(names = "--set", defaultValue = "access", description = "access or mapped (default: ${DEFAULT-VALUE})")
+    private String set;
+
+    @Option(names = "--name", defaultValue = "cpu", description = "name in the result files (default: ${DEFAULT-VALUE})")
+    private String name;
+
+    @Option(names = "--forks", defaultValue = "3", description = "JVMs per configuration (default: ${DEFAULT-VALUE})")
+    private int forks;
+
+    @Option(names = "--rounds", defaultValue = "150", description = "measured rounds per JVM (default: ${DEFAULT-VALUE})")
+    private int rounds;
+
+    @Option(names = "--warmup-rounds", defaultValue = "100",
+            description = "rounds run and discarded first, calibrating each slice (default: ${DEFAULT-VALUE})")
+    private int warmupRounds;
+
+    @Option(names = "--slice-us", defaultValue = "1000", description = "one contender's slice, µs (default: ${DEFAULT-VALUE})")
+    private long sliceMicros;
+
+    @Option(names = "--only", description = "run only these configurations, e.g. 'mixed' (default: all of the set)")
+    private List<String> only;
+
+    @Option(names = "--out", defaultValue = "results", description = "directory of the result files (default: ${DEFAULT-VALUE})")
+    private Path out;
+
+    @Option(names = "--fork-timeout-s", defaultValue = "600", description = "deadline of one fork (default: ${DEFAULT-VALUE})")
+    private long forkTimeoutSeconds;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new CpuTimeRun()).execute(args));
+    }
+
+    /** A configuration: its name and what a fork of it gets as {@code --set} and {@code --modes}. */
+    record Config(String name, String set, List<AccessMode> modes) {
+    }
+
+    static List<Config> configs(String set) {
+        List<AccessMode> all = Arrays.asList(AccessMode.values());
+        return switch (set) {
+            case "access" -> {
+                List<Config> configs = new ArrayList<>();
+                all.forEach(m -> configs.add(new Config("clean " + m, "access", List.of(m))));
+                configs.add(new Config("mixed", "access", all));
+                yield configs;
+            }
+            case "mapped" -> List.of(
+                    new Config("file OPAQUE", "mapped-file", List.of(AccessMode.OPAQUE)),
+                    new Config("file ACQUIRE_RELEASE", "mapped-file", List.of(AccessMode.ACQUIRE_RELEASE)),
+                    new Config("memfd OPAQUE", "mapped-memfd", List.of(AccessMode.OPAQUE)),
+                    new Config("memfd ACQUIRE_RELEASE", "mapped-memfd", List.of(AccessMode.ACQUIRE_RELEASE)));
+            default -> throw new CommandLine.ParameterException(new CommandLine(new CpuTimeRun()),
+                    "--set must be access or mapped, was '" + set + "'");
+        };
+    }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("--name '" + name + "' must be usable in a file name: letters, digits, . _ -");
+        }
+        List<Config> configs = configs(set).stream()
+                .filter(c -> only == null || only.stream().anyMatch(o -> c.name().equals(o) || CpuTimeTable.group(c.name()).equals(o)))
+                .toList();
+        if (configs.isEmpty()) {
+            throw new IllegalArgumentException("--only " + only + " selects no configuration of set " + set);
+        }
+        LocalDateTime started = LocalDateTime.now();
+        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String classPath = System.getProperty("java.class.path");
+        Path scratch = Files.createTempDirectory("sysmem-cputime-");
+        List<ForkResult> results = new ArrayList<>();
+        try {
+            for (int fork = 1; fork <= forks; fork++) {
+                for (Config config : configs) {
+                    Path result = scratch.resolve("fork-" + fork + "-" + config.name().replace(' ', '-') + ".json");
+                    List<String> command = new ArrayList<>();
+                    command.add(java);
+                    command.addAll(FORK_FLAGS);
+                    command.addAll(List.of("-cp", classPath, CpuTimeFork.class.getName(),
+                            "--set", config.set(), "--config", config.name(), "--fork", String.valueOf(fork),
+                            "--modes", config.modes().stream().map(Enum::name).collect(Collectors.joining(",")),
+                            "--rounds", String.valueOf(rounds), "--warmup-rounds", String.valueOf(warmupRounds),
+                            "--slice-us", String.valueOf(sliceMicros), "--out", result.toString()));
+                    System.out.printf("fork %d/%d, %s; load %.2f%n", fork, forks, config.name(), CpuTimeFork.loadAverage());
+                    Process process = new ProcessBuilder(command).inheritIO().start();
+                    if (!process.waitFor(forkTimeoutSeconds, TimeUnit.SECONDS)) {
+                        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                        throw new IllegalStateException("fork " + fork + " of '" + config.name() + "' did not finish within "
+                                + forkTimeoutSeconds + " s and was killed");
+                    }
+                    if (process.exitValue() != 0) {
+                        throw new IllegalStateException("fork " + fork + " of '" + config.name() + "' failed with exit status "
+                                + process.exitValue());
+                    }
+                    results.add(new ObjectMapper().readValue(result.toFile(), ForkResult.class));
+                }
+            }
+        } finally {
+            try (var files = Files.list(scratch)) {
+                for (Path p : files.toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            Files.deleteIfExists(scratch);
+        }
+        CpuTimeRunResult run = new CpuTimeRunResult(name, set, started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")),
+                machine(), FORK_FLAGS, results);
+        Files.createDirectories(out);
+        Path json = out.resolve(LocalDate.now() + "-" + name + ".json");
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), run);
+        String table = new CpuTimeTable(run).markdown();
+        Path md = out.resolve(LocalDate.now() + "-" + name + ".md");
+        Files.writeString(md, table);
+        System.out.println(table);
+        System.out.println("Wrote " + json + " and " + md);
+        return 0;
+    }
+
+    private static String machine() {
+        String model = System.getProperty("os.arch");
+        try {
+            model = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(model);
+        } catch (IOException e) {
+            model += " (model unknown: " + e.getMessage() + ")";
+        }
+        return model + ", " + Runtime.getRuntime().availableProcessors() + " cores available";
+    }
+}
