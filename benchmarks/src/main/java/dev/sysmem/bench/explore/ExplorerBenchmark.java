@@ -23,9 +23,11 @@ import java.util.Locale;
  * and wall times to a first failure, not steady-state throughput, so JMH's harness does not fit):
  * <ol>
  *   <li>the scheduler's own cost: schedules per second for a two-thread test of 100 accesses in
- *       total, and the time of one hand-off between two managed threads;</li>
+ *       total, on sequentially consistent memory and on the weak-memory model, and the time of one
+ *       hand-off between two managed threads;</li>
  *   <li>for every known race and strategy, schedules and wall time to the first failing
- *       schedule over several seeds (exhaustive: once, it has no seed);</li>
+ *       schedule over several seeds (exhaustive: once, it has no seed); the races only weak memory
+ *       shows are explored with the weak-memory model;</li>
  *   <li>beside it, the same buggy test run on free-running threads (real threads, real time, plain
  *       memory, what a test does without the explorer) until it first fails, up to a run limit.</li>
  * </ol>
@@ -107,7 +109,15 @@ public final class ExplorerBenchmark {
                     .build().explore(pingPong(rounds));
             handOff.append(String.format(Locale.ROOT, " %.2f |", seconds(p.elapsed()) * 1e6 / (2.0 * rounds)));
         }
-        out.append(perSecond).append('\n').append(handOff).append("\n\n");
+        StringBuilder weakPerSecond = new StringBuilder("| schedules/s, same test on the weak-memory model, random |");
+        Explorer.builder("warm-up-weak").iterations(500).weakMemory(true).deadline(Duration.ofSeconds(60)).build()
+                .explore(HUNDRED_ACCESSES);
+        for (int round = 0; round < 3; round++) {
+            ExplorationResult w = Explorer.builder("hundred-accesses").iterations(500).seed(round + 1).weakMemory(true)
+                    .deadline(Duration.ofSeconds(120)).build().explore(HUNDRED_ACCESSES);
+            weakPerSecond.append(String.format(Locale.ROOT, " %.0f |", w.schedules() / seconds(w.elapsed())));
+        }
+        out.append(perSecond).append('\n').append(weakPerSecond).append('\n').append(handOff).append("\n\n");
         System.out.print(out);
         System.out.flush();
     }
@@ -121,7 +131,11 @@ public final class ExplorerBenchmark {
                 .append(" schedules each. Free-running: the buggy test run on real threads until it first fails, at most ")
                 .append(FREE_RUNS).append(" runs.\n\n");
         out.append("| race | strategy | schedules to failure | wall time to failure (ms) | found |\n|---|---|---|---|---|\n");
-        for (KnownRace race : KnownRace.all()) {
+        List<KnownRace> races = new ArrayList<>(KnownRace.all());
+        races.addAll(KnownRace.weakMemory());
+        for (KnownRace race : races) {
+            // The races only weak memory shows are explored on the model; free-running threads run on this CPU.
+            boolean weak = KnownRace.weakMemory().contains(race);
             for (Strategy strategy : Strategy.values()) {
                 int seeds = strategy == Strategy.EXHAUSTIVE ? 1 : SEEDS;
                 List<Integer> schedules = new ArrayList<>();
@@ -129,7 +143,7 @@ public final class ExplorerBenchmark {
                 int found = 0;
                 for (int seed = 1; seed <= seeds; seed++) {
                     ExplorationResult r = Explorer.builder(race.name()).strategy(strategy).seed(seed)
-                            .iterations(MAX_SCHEDULES).preemptionBound(2).shrink(false)
+                            .iterations(MAX_SCHEDULES).preemptionBound(2).shrink(false).weakMemory(weak)
                             .deadline(Duration.ofSeconds(120)).build().explore(race.buggy());
                     if (r.race().isPresent()) {
                         found++;
@@ -138,6 +152,7 @@ public final class ExplorerBenchmark {
                     }
                 }
                 out.append("| ").append(race.name()).append(" | ").append(strategy.name().toLowerCase(Locale.ROOT))
+                        .append(weak ? ", weak memory" : "")
                         .append(" | ").append(summary(schedules.stream().map(Integer::doubleValue).toList(), "%.0f"))
                         .append(" | ").append(summary(millis, "%.1f"))
                         .append(" | ").append(found).append('/').append(seeds).append(" |\n");

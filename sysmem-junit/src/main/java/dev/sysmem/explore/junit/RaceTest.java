@@ -47,6 +47,13 @@ public @interface RaceTest {
     /** The exhaustive strategy's preemption bound. */
     int preemptionBound() default 2;
 
+    /**
+     * Explored memory follows sysmem's weak-memory model: each read may return any write its
+     * access mode allows (a missing release, acquire or barrier fails on any machine, as on
+     * aarch64). A replay string says which memory its schedule ran on, and wins over this.
+     */
+    boolean weakMemory() default false;
+
     /** PCT's bug depth. */
     int pctDepth() default 3;
 

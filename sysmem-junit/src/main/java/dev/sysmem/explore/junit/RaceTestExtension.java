@@ -78,6 +78,7 @@ public final class RaceTestExtension implements InvocationInterceptor, Parameter
                     .seed(declared.seed())
                     .iterations(declared.iterations())
                     .preemptionBound(declared.preemptionBound())
+                    .weakMemory(declared.weakMemory())
                     .pctDepth(declared.pctDepth())
                     .maxSteps(declared.maxSteps())
                     .deadline(Duration.ofSeconds(declared.deadlineSeconds()))

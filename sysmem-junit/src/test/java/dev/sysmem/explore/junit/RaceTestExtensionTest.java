@@ -2,6 +2,7 @@ package dev.sysmem.explore.junit;
 
 import dev.sysmem.explore.ExploredRun;
 import dev.sysmem.explore.races.EduStatusPoll;
+import dev.sysmem.explore.races.MailboxOpaqueDoorbell;
 import dev.sysmem.io.SysMem;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
@@ -45,6 +46,16 @@ class RaceTestExtensionTest {
         @RaceTest(iterations = 200, strategy = "random")
         void eduStatusPollFixed(ExploredRun run) throws Exception {
             EduStatusPoll.RACE.fixed().run(run);
+        }
+
+        @RaceTest(iterations = 300, weakMemory = true)
+        void opaqueDoorbell(ExploredRun run) throws Exception {
+            MailboxOpaqueDoorbell.RACE.buggy().run(run);
+        }
+
+        @RaceTest(iterations = 300)
+        void opaqueDoorbellOnSequentiallyConsistentMemory(ExploredRun run) throws Exception {
+            MailboxOpaqueDoorbell.RACE.buggy().run(run);
         }
 
         @RaceTest(strategy = "depth-first")
@@ -92,6 +103,22 @@ class RaceTestExtensionTest {
     void correctCodePassesAndAnExhaustiveRunMustFinish() {
         run("atomicUpdate").testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
         run("eduStatusPollFixed").testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+    }
+
+    @Test
+    void weakMemoryFindsAMissingReleaseThatSequentialConsistencyCannotShowAndItsStringReplaysIt() {
+        run("opaqueDoorbellOnSequentiallyConsistentMemory").testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+        Throwable failure = failure(run("opaqueDoorbell"));
+        assertThat(failure.getMessage()).contains("the device saw the doorbell before").contains(":weak:")
+                .contains("stale");
+        Matcher replay = Pattern.compile("-Dsysmem.replay=(\\S+)").matcher(failure.getMessage());
+        assertThat(replay.find()).isTrue();
+        System.setProperty(RaceTestExtension.REPLAY_PROPERTY, replay.group(1));
+        try {
+            assertThat(failure(run("opaqueDoorbell")).getMessage()).contains("the device saw the doorbell before");
+        } finally {
+            System.clearProperty(RaceTestExtension.REPLAY_PROPERTY);
+        }
     }
 
     @Test
