@@ -4,7 +4,7 @@ package dev.sysmem.stress;
  * The rows of the claims report: each property a stress test shows, in the order the report lists
  * them.
  *
- * <p>A <em>claim</em> is something an access mode promises (DESIGN.md's mode table); its test
+ * <p>A <em>claim</em> is something an access mode promises (docs/DESIGN.md's mode table); its test
  * marks the outcome that would break it FORBIDDEN in the modes that promise it and
  * ACCEPTABLE_INTERESTING in the modes that do not. A <em>control</em> is a test that must see a
  * bad outcome on this machine, so that a run which saw none of them is known to be able to see

@@ -21,9 +21,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Each behaviour of QEMU's edu device, from its specification (docs/specs/edu.rst) and from what
- * QEMU 7.2 was observed to do (/work/shared/reference/qemu_specs.md section 2, "[VERIFIED]"); the
- * quoted statement is in each test's comment.
+ * Each behaviour of QEMU's edu device, from its specification ({@code docs/specs/edu.rst} in QEMU)
+ * and from what QEMU 7.2's {@code hw/misc/edu.c} does; the statement a test follows is in its
+ * comment.
  */
 class EduDeviceTest {
 

@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  */
 public final class SuiteGenerator {
 
-    /** What an access mode may promise; DESIGN.md's mode table, one constant per claim. */
+    /** What an access mode may promise; docs/DESIGN.md's mode table, one constant per claim. */
     enum Guarantee {
         ALIGNMENT_CHECKED, ATOMICITY, NO_ELISION, COHERENCE, MESSAGE_PASSING, LOAD_BUFFERING, STORE_BUFFERING, IRIW,
         /** What no mode promises: the weak outcome of mixed-size tests and of controls. */
@@ -189,7 +189,7 @@ public final class SuiteGenerator {
 
     private static String verdict(Template t, ModeAxis m, boolean promised) {
         if (promised) {
-            return m.accessMode() + " promises this (DESIGN.md), so the outcome that would break it is "
+            return m.accessMode() + " promises this (docs/DESIGN.md), so the outcome that would break it is "
                     + "FORBIDDEN: one sighting fails the run.";
         }
         if (t.property().endsWith("_CONTROL")) {

@@ -85,7 +85,7 @@ public final class IvshmemServeCommand implements Callable<Integer> {
 
     /** Runs {@code serve} as a program: {@code java ... dev.sysmem.sim.cli.IvshmemServeCommand --help}. */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new IvshmemServeCommand()).execute(args));
+        System.exit(dev.sysmem.cli.CommandLines.configure(new CommandLine(new IvshmemServeCommand())).execute(args));
     }
 
     @Override
