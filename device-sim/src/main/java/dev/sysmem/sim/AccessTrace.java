@@ -1,5 +1,6 @@
 package dev.sysmem.sim;
 
+import dev.sysmem.io.AtomicIo;
 import dev.sysmem.io.Io;
 import dev.sysmem.io.SysMem;
 import dev.sysmem.io.Width;
@@ -142,6 +143,13 @@ public final class AccessTrace {
             default -> "IO";
         };
         return new TracedIo(io, this, mode);
+    }
+
+    /** {@link #wrap(Io)} for memory with atomics: they are recorded too, with mode {@code ATOMIC}. */
+    public AtomicIo wrap(AtomicIo io) {
+        Objects.requireNonNull(io, "io");
+        String mode = io instanceof SysMem s ? s.mode().name() : "IO";
+        return new TracedAtomicIo(io, this, mode);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.sysmem.sim;
 
+import dev.sysmem.io.AtomicIo;
 import dev.sysmem.io.AccessMode;
-import dev.sysmem.io.Io;
 import dev.sysmem.io.Register;
 import dev.sysmem.io.SharedMemory;
 import dev.sysmem.io.Width;
@@ -20,7 +20,7 @@ class AccessTraceTest {
     void aWrappedSysMemRecordsThreadRegionOffsetWidthValueAndMode() {
         AccessTrace trace = new AccessTrace(16);
         try (SharedMemory shm = SharedMemory.anonymous(4096)) {
-            Io ring = trace.wrap(shm.io("ring").withMode(AccessMode.ACQUIRE_RELEASE));
+            AtomicIo ring = trace.wrap(shm.io("ring").withMode(AccessMode.ACQUIRE_RELEASE));
             ring.write16(0x10, 0xbeef);
             assertThat(ring.read64(0x10)).isEqualTo(0xbeef);
             ring.write8(0x20, -1);

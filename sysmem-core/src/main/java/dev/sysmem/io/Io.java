@@ -26,10 +26,10 @@ import java.util.function.LongUnaryOperator;
  *       memory was closed, {@link MemoryFault} when the memory went away under a live mapping:
  *       the same exception types {@code java.lang.foreign} uses for the same faults.</li>
  *   <li>{@link #update32}/{@link #update64} are a read followed by a write, not atomic, exactly as
- *       the kernel's {@code update}: use them on registers only the driver writes. The
- *       {@code compareAndSet}, {@code getAndAdd}, ... methods are atomic and sequentially
- *       consistent (like the kernel's value-returning atomics) where an implementation supports
- *       them; otherwise they throw {@link UnsupportedOperationException} naming the region.</li>
+ *       the kernel's {@code update}: use them on registers only the driver writes. Atomic
+ *       read-modify-write is a capability of its own, {@link AtomicIo}: device registers are read
+ *       and written, never compared-and-set, so a register backend does not carry methods it
+ *       would refuse.</li>
  * </ul>
  *
  * <p>Adding a backend means implementing {@link #read(Width, long)}, {@link #write(Width, long, long)},
@@ -133,71 +133,5 @@ public interface Io {
         long updated = change.applyAsLong(read64(offset));
         write64(offset, updated);
         return updated;
-    }
-
-    /** Atomically sets 32 bits to {@code value} if they equal {@code expected}; true if it did. */
-    default boolean compareAndSet32(long offset, int expected, int value) {
-        throw atomicsUnsupported(this, "compareAndSet32", offset);
-    }
-
-    /** Atomically sets 64 bits to {@code value} if they equal {@code expected}; true if it did. */
-    default boolean compareAndSet64(long offset, long expected, long value) {
-        throw atomicsUnsupported(this, "compareAndSet64", offset);
-    }
-
-    /** Atomically sets 32 bits to {@code value} if they equal {@code expected}; returns the bits found. */
-    default int compareAndExchange32(long offset, int expected, int value) {
-        throw atomicsUnsupported(this, "compareAndExchange32", offset);
-    }
-
-    /** Atomically sets 64 bits to {@code value} if they equal {@code expected}; returns the bits found. */
-    default long compareAndExchange64(long offset, long expected, long value) {
-        throw atomicsUnsupported(this, "compareAndExchange64", offset);
-    }
-
-    /** Atomically adds {@code delta} (wrapping) to 32 bits; returns the previous value. */
-    default int getAndAdd32(long offset, int delta) {
-        throw atomicsUnsupported(this, "getAndAdd32", offset);
-    }
-
-    /** Atomically adds {@code delta} (wrapping) to 64 bits; returns the previous value. */
-    default long getAndAdd64(long offset, long delta) {
-        throw atomicsUnsupported(this, "getAndAdd64", offset);
-    }
-
-    /** Atomically replaces 32 bits with {@code value}; returns the previous value. */
-    default int getAndSet32(long offset, int value) {
-        throw atomicsUnsupported(this, "getAndSet32", offset);
-    }
-
-    /** Atomically replaces 64 bits with {@code value}; returns the previous value. */
-    default long getAndSet64(long offset, long value) {
-        throw atomicsUnsupported(this, "getAndSet64", offset);
-    }
-
-    /** Atomically ORs {@code bits} into 32 bits; returns the previous value. */
-    default int getAndBitwiseOr32(long offset, int bits) {
-        throw atomicsUnsupported(this, "getAndBitwiseOr32", offset);
-    }
-
-    /** Atomically ORs {@code bits} into 64 bits; returns the previous value. */
-    default long getAndBitwiseOr64(long offset, long bits) {
-        throw atomicsUnsupported(this, "getAndBitwiseOr64", offset);
-    }
-
-    /** Atomically ANDs {@code bits} into 32 bits; returns the previous value. */
-    default int getAndBitwiseAnd32(long offset, int bits) {
-        throw atomicsUnsupported(this, "getAndBitwiseAnd32", offset);
-    }
-
-    /** Atomically ANDs {@code bits} into 64 bits; returns the previous value. */
-    default long getAndBitwiseAnd64(long offset, long bits) {
-        throw atomicsUnsupported(this, "getAndBitwiseAnd64", offset);
-    }
-
-    private static UnsupportedOperationException atomicsUnsupported(Io io, String operation, long offset) {
-        return new UnsupportedOperationException("region '" + io.name() + "' does not support atomic "
-                + "read-modify-write (" + operation + " at offset 0x" + Long.toHexString(offset)
-                + "); device registers are read and written, not compared-and-set");
     }
 }

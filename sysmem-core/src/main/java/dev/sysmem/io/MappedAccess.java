@@ -66,11 +66,27 @@ final class MappedAccess {
     }
 
     /**
-     * The operation code of a read or write of {@code bytes} bytes in the mode with ordinal
-     * {@code mode}: 0-15 are reads, 16-31 writes, {@code 4 * log2(bytes) + mode} within each.
+     * The operation code of a read of {@code width} in {@code mode}: 0-15, {@code 4 * log2(bytes)}
+     * plus the mode's column (plain, opaque, acquire, volatile), as the cases of {@link #access}
+     * are laid out.
      */
-    static int code(boolean write, int bytes, int mode) {
-        return (write ? 16 : 0) + 4 * Integer.numberOfTrailingZeros(bytes) + mode;
+    static int readCode(Width width, AccessMode mode) {
+        return 4 * Integer.numberOfTrailingZeros(width.bytes()) + column(mode);
+    }
+
+    /** The operation code of a write of {@code width} in {@code mode}: 16-31, laid out as the reads. */
+    static int writeCode(Width width, AccessMode mode) {
+        return 16 + readCode(width, mode);
+    }
+
+    /** The column of {@code mode} in {@link #access}'s table; by name, never by declaration order. */
+    private static int column(AccessMode mode) {
+        return switch (mode) {
+            case PLAIN -> 0;
+            case OPAQUE -> 1;
+            case ACQUIRE_RELEASE -> 2;
+            case VOLATILE -> 3;
+        };
     }
 
     /**

@@ -1,0 +1,92 @@
+package dev.sysmem.io;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A {@link DirectSysMem} in {@link AccessMode#VOLATILE}: sequentially consistent loads and stores. Every read is one
+ * {@code VarHandle.getVolatile}, every write one {@code VarHandle.setVolatile}.
+ */
+final class VolatileSysMem extends DirectSysMem {
+
+    VolatileSysMem(String name, MemorySegment segment) {
+        super(name, segment, AccessMode.VOLATILE);
+    }
+
+    @Override
+    public int read8(long offset) {
+        try {
+            return Byte.toUnsignedInt((byte) U8.getVolatile(segment, offset));
+        } catch (RuntimeException e) {
+            throw failure(e, offset, Width.U8, false);
+        }
+    }
+
+    @Override
+    public int read16(long offset) {
+        try {
+            return Short.toUnsignedInt((short) U16.getVolatile(segment, offset));
+        } catch (RuntimeException e) {
+            throw failure(e, offset, Width.U16, false);
+        }
+    }
+
+    @Override
+    public int read32(long offset) {
+        try {
+            return (int) U32.getVolatile(segment, offset);
+        } catch (RuntimeException e) {
+            throw failure(e, offset, Width.U32, false);
+        }
+    }
+
+    @Override
+    public long read64(long offset) {
+        try {
+            return (long) U64.getVolatile(segment, offset);
+        } catch (RuntimeException e) {
+            throw failure(e, offset, Width.U64, false);
+        }
+    }
+
+    @Override
+    public void write8(long offset, int value) {
+        if (value < -0x80 || value > 0xff) {
+            throw valueRefusal(offset, Width.U8, value);
+        }
+        try {
+            U8.setVolatile(segment, offset, (byte) value);
+        } catch (RuntimeException e) {
+            throw failure(e, offset, Width.U8, true);
+        }
+    }
+
+    @Override
+    public void write16(long offset, int value) {
+        if (value < -0x8000 || value > 0xffff) {
+            throw valueRefusal(offset, Width.U16, value);
+        }
+        try {
+            U16.setVolatile(segment, offset, (short) value);
+        } catch (RuntimeException e) {
+            throw failure(e, offset, Width.U16, true);
+        }
+    }
+
+    @Override
+    public void write32(long offset, int value) {
+        try {
+            U32.setVolatile(segment, offset, value);
+        } catch (RuntimeException e) {
+            throw failure(e, offset, Width.U32, true);
+        }
+    }
+
+    @Override
+    public void write64(long offset, long value) {
+        try {
+            U64.setVolatile(segment, offset, value);
+        } catch (RuntimeException e) {
+            throw failure(e, offset, Width.U64, true);
+        }
+    }
+}
