@@ -31,6 +31,10 @@ import java.util.ServiceLoader;
                 "Run 'sysmem COMMAND --help' for a command's options."})
 public final class Sysmem implements Runnable {
 
+    /** The top command; {@link #commandLine()} makes one with its subcommands. */
+    public Sysmem() {
+    }
+
     @Spec
     CommandSpec spec;
 

@@ -31,6 +31,10 @@ import java.util.List;
         synopsisSubcommandLabel = "COMMAND")
 public final class SysmemSim implements Runnable {
 
+    /** The {@code sim} command; {@link SimCommand} registers it with the launcher. */
+    public SysmemSim() {
+    }
+
     @Spec
     CommandSpec spec;
 
