@@ -60,7 +60,10 @@ busybox_sha=$(sha256sum "$busybox" | cut -d' ' -f1)
 stamp=$(printf '%s %s\n' "$init_sha" "$busybox_sha" | sha256sum | cut -c1-16)
 initramfs="$cache/initramfs-$stamp.cpio.gz"
 
-mkdir -p "$cache"
+# Owner-only whatever the caller's umask: made under umask 077 (no moment in which it is open),
+# narrowed if it existed already.
+(umask 077 && mkdir -p "$cache")
+chmod 0700 "$cache"
 if [ ! -s "$initramfs" ]; then
     work=$(mktemp -d)
     trap 'rm -rf "$work"' EXIT

@@ -1,5 +1,7 @@
 package dev.sysmem.sim;
 
+import dev.sysmem.io.spi.Scheduling;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
@@ -45,6 +47,7 @@ public final class DeviceContext {
 
     private final String deviceName;
     private volatile boolean stopping;
+    private volatile boolean removed;
     private volatile Thread thread;
 
     DeviceContext(String deviceName) {
@@ -74,6 +77,20 @@ public final class DeviceContext {
     }
 
     /**
+     * Records that the device was surprise-removed (its memory is gone): once its loop has
+     * returned, {@link DeviceRunner#health(String)} reports {@link DeviceGoneException.Reason#REMOVED}
+     * rather than an ordinary end, so a driver can tell the two apart.
+     */
+    public void markRemoved() {
+        removed = true;
+    }
+
+    /** Whether the device said it was removed ({@link #markRemoved()}). */
+    public boolean isRemoved() {
+        return removed;
+    }
+
+    /**
      * Waits until {@code doorbell} has rung since the caller saw {@code seenCount} (its
      * {@link Doorbell#count()} differs), a stop is requested, or {@code timeout} passes.
      *
@@ -83,6 +100,12 @@ public final class DeviceContext {
      */
     public long awaitRing(Doorbell doorbell, long seenCount, Duration timeout) throws InterruptedException {
         Objects.requireNonNull(doorbell, "doorbell");
+        if (Scheduling.isManaged()) {
+            // Explored: the scheduler evaluates the wake condition and owns the clock.
+            Scheduling.await(() -> doorbell.count() != seenCount || stopping, nanos(timeout),
+                    "doorbell '" + doorbell.name() + "'");
+            return doorbell.count();
+        }
         long deadline = deadline(timeout);
         Thread self = Thread.currentThread();
         // Register before checking the count: a ring after the check then finds us and unparks us.
@@ -112,11 +135,11 @@ public final class DeviceContext {
     public boolean pause(Duration duration) throws InterruptedException {
         long deadline = deadline(duration);
         while (!stopping) {
-            long remaining = deadline - System.nanoTime();
+            long remaining = deadline - Scheduling.nanoTime();
             if (remaining <= 0) {
                 return true;
             }
-            LockSupport.parkNanos(this, remaining);
+            Scheduling.sleep(this, remaining, "device pause");
             throwIfInterrupted("pausing");
         }
         return false;
@@ -140,14 +163,14 @@ public final class DeviceContext {
             if (condition.getAsBoolean()) {
                 return true;
             }
-            long remaining = deadline - System.nanoTime();
+            long remaining = deadline - Scheduling.nanoTime();
             if (stopping || remaining <= 0) {
                 return false;
             }
             if (round < SPINS_BEFORE_PARKING) {
-                Thread.onSpinWait();
+                Scheduling.spinWait("device poll");
             } else {
-                LockSupport.parkNanos(this, Math.min(park, remaining));
+                Scheduling.sleep(this, Math.min(park, remaining), "device poll backoff");
                 throwIfInterrupted("polling");
                 park = Math.min(maxPark, park * 2);
             }
@@ -161,6 +184,10 @@ public final class DeviceContext {
     }
 
     static long deadline(Duration timeout) {
+        return Scheduling.nanoTime() + nanos(timeout);
+    }
+
+    private static long nanos(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
@@ -171,7 +198,7 @@ public final class DeviceContext {
         } catch (ArithmeticException e) {
             nanos = Long.MAX_VALUE / 4;
         }
-        return System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 4);
+        return Math.min(nanos, Long.MAX_VALUE / 4);
     }
 
     @Override

@@ -1,8 +1,11 @@
 package dev.sysmem.sim;
 
+import dev.sysmem.io.spi.Scheduling;
+
 import java.io.InterruptedIOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -126,6 +129,20 @@ public final class DeviceRunner implements AutoCloseable {
     }
 
     /**
+     * The health of the device called {@code name}, for the waits of its driver: it reports the
+     * device gone ({@link DeviceGoneException}, with when it happened) once its thread failed
+     * ({@link DeviceGoneException.Reason#FAILED}, the device's exception as cause), returned by
+     * itself ({@link DeviceGoneException.Reason#ENDED}) or was stopped by this runner
+     * ({@link DeviceGoneException.Reason#STOPPED}). Each check is two volatile reads.
+     *
+     * @throws IllegalArgumentException if no device of that name was started by this runner
+     */
+    public synchronized DeviceHealth health(String name) {
+        Running running = find(name);
+        return running::checkHealth;
+    }
+
+    /**
      * Throws if a device has failed.
      *
      * @throws DeviceFailureException naming the (first) failed device, its exception as cause
@@ -196,12 +213,12 @@ public final class DeviceRunner implements AutoCloseable {
         boolean interrupted = false;
         for (Running r : running) {
             while (r.thread.isAlive()) {
-                long remaining = deadline - System.nanoTime();
+                long remaining = deadline - Scheduling.nanoTime();
                 if (remaining <= 0) {
                     break;
                 }
                 try {
-                    r.thread.join(Duration.ofNanos(remaining));
+                    Scheduling.join(r.thread, Duration.ofNanos(remaining));
                 } catch (InterruptedException e) {
                     // Stopping must finish even if the caller is interrupted; restore the flag after.
                     interrupted = true;
@@ -253,11 +270,18 @@ public final class DeviceRunner implements AutoCloseable {
         final DeviceContext context;
         final Thread thread;
         volatile Throwable failure;
+        /** When the loop ended (failed, returned, or stopped); null while it runs. */
+        volatile Instant endedAt;
 
         Running(Device device) {
             this.device = device;
             this.context = new DeviceContext(device.name());
-            this.thread = Thread.ofPlatform().name("device-" + device.name()).daemon(true).unstarted(this::loop);
+            // Inside an exploration the device runs on a virtual thread: the explorer hands the turn
+            // between its threads, and a virtual thread takes it without an operating-system switch.
+            Runnable body = Scheduling.threadBody("device-" + device.name(), this::loop);
+            this.thread = Scheduling.isManaged()
+                    ? Thread.ofVirtual().name("device-" + device.name()).unstarted(body)
+                    : Thread.ofPlatform().name("device-" + device.name()).daemon(true).unstarted(body);
             context.bind(thread);
         }
 
@@ -268,7 +292,32 @@ public final class DeviceRunner implements AutoCloseable {
                 if (!(context.isStopping() && isInterruption(t))) {
                     failure = t;
                 }
+            } finally {
+                // After failure, so a health check that sees endedAt also sees why.
+                endedAt = Instant.now();
             }
+        }
+
+        void checkHealth() {
+            Instant ended = endedAt;
+            if (ended == null) {
+                return;
+            }
+            Throwable failed = failure;
+            if (failed != null) {
+                throw new DeviceGoneException(device.name(), DeviceGoneException.Reason.FAILED, ended,
+                        "its thread " + thread.getName() + " threw " + failed, failed);
+            }
+            if (context.isRemoved()) {
+                throw new DeviceGoneException(device.name(), DeviceGoneException.Reason.REMOVED, ended,
+                        "its memory was taken away (surprise removal); accesses to it fail", null);
+            }
+            if (context.isStopping()) {
+                throw new DeviceGoneException(device.name(), DeviceGoneException.Reason.STOPPED, ended,
+                        "its runner stopped it", null);
+            }
+            throw new DeviceGoneException(device.name(), DeviceGoneException.Reason.ENDED, ended,
+                    "its loop returned", null);
         }
 
         private static boolean isInterruption(Throwable t) {

@@ -29,6 +29,18 @@ public final class DmaFault extends RuntimeException {
         this.length = length;
     }
 
+    /**
+     * A fault of device {@code device}: a {@code what} of {@code length} bytes at {@code address}
+     * that is not a transfer at all, for the reason {@code why}.
+     */
+    public DmaFault(String device, String what, long address, long length, String why) {
+        super("device '" + device + "': DMA " + what + " of " + Long.toUnsignedString(length) + " bytes at 0x"
+                + Long.toHexString(address) + " refused: " + why + "; nothing was copied");
+        this.device = device;
+        this.address = address;
+        this.length = length;
+    }
+
     /** The device that attempted the transfer. */
     public String device() {
         return device;

@@ -1,5 +1,7 @@
 package dev.sysmem.sim;
 
+import dev.sysmem.io.spi.Scheduling;
+
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +45,7 @@ public final class Doorbell {
 
     /** Rings: counts one more ring and wakes every thread waiting on this doorbell. */
     public void ring() {
+        Scheduling.event("ring", name);
         rings.incrementAndGet();
         for (Thread waiter : waiters) {
             LockSupport.unpark(waiter);

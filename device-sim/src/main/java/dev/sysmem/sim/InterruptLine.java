@@ -1,5 +1,7 @@
 package dev.sysmem.sim;
 
+import dev.sysmem.io.spi.Scheduling;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +76,7 @@ public final class InterruptLine {
 
     /** Asserts the line (level high) and counts a raise; delivers it to the handler, if attached. */
     public void raise() {
+        Scheduling.event("irq raise", name);
         level = true;
         count();
     }
@@ -85,6 +88,7 @@ public final class InterruptLine {
 
     /** Counts and delivers a raise without changing the level: an edge, a message-signalled interrupt. */
     public void pulse() {
+        Scheduling.event("irq pulse", name);
         count();
     }
 
@@ -135,6 +139,10 @@ public final class InterruptLine {
      * @throws InterruptedException if the thread is interrupted while waiting
      */
     public boolean awaitRaised(long count, Duration timeout) throws InterruptedException {
+        if (Scheduling.isManaged()) {
+            return Scheduling.await(() -> raised.get() >= count, timeout.toNanos(),
+                    "interrupt line '" + name + "'");
+        }
         long deadline = DeviceContext.deadline(timeout);
         monitor.lock();
         try {
@@ -172,6 +180,7 @@ public final class InterruptLine {
                 Handler h;
                 while ((h = handler) != null && delivered.get() < raised.get()) {
                     delivered.incrementAndGet();
+                    Scheduling.event("irq handler", name);
                     h.handle(this);
                 }
             } finally {

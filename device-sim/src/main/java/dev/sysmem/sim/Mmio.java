@@ -6,6 +6,7 @@ import dev.sysmem.io.FieldAccess;
 import dev.sysmem.io.Io;
 import dev.sysmem.io.Register;
 import dev.sysmem.io.Width;
+import dev.sysmem.io.spi.Scheduling;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -198,7 +199,7 @@ public final class Mmio implements Io {
     public long read(Width width, long offset) {
         AccessCheck.check(name, size, 0, offset, width, widths, false, false);
         long value;
-        lock.lock();
+        Scheduling.lock(lock);
         try {
             Slot slot = decode(width, offset);
             value = (slot == null ? undecoded.read(this, width, offset) : slot.read(width)) & width.mask();
@@ -208,6 +209,7 @@ public final class Mmio implements Io {
         } finally {
             lock.unlock();
         }
+        Scheduling.registerAccess(name, offset, width, false, value);
         return value;
     }
 
@@ -216,7 +218,7 @@ public final class Mmio implements Io {
         AccessCheck.checkValue(name, offset, width, value);
         AccessCheck.check(name, size, 0, offset, width, widths, true, false);
         long written = value & width.mask();
-        lock.lock();
+        Scheduling.lock(lock);
         try {
             Slot slot = decode(width, offset);
             if (slot == null) {
@@ -230,12 +232,13 @@ public final class Mmio implements Io {
         } finally {
             lock.unlock();
         }
+        Scheduling.registerAccess(name, offset, width, true, written);
     }
 
     /** The raw value {@code register} holds, ignoring access kinds and hooks (for the device thread). */
     public long value(Register register) {
         Slot slot = slot(register);
-        lock.lock();
+        Scheduling.lock(lock);
         try {
             return slot.value;
         } finally {
@@ -252,7 +255,7 @@ public final class Mmio implements Io {
     public void set(Register register, long raw) {
         Slot slot = slot(register);
         checkFits(register, raw);
-        lock.lock();
+        Scheduling.lock(lock);
         try {
             slot.value = raw;
         } finally {
@@ -267,7 +270,7 @@ public final class Mmio implements Io {
      */
     public long update(Register register, LongUnaryOperator change) {
         Slot slot = slot(register);
-        lock.lock();
+        Scheduling.lock(lock);
         try {
             long updated = change.applyAsLong(slot.value);
             checkFits(register, updated);

@@ -76,10 +76,6 @@ final class GeneralSysMem extends SysMem {
 
     private void guardedWrite(Width width, long offset, long value) {
         try {
-            if (width.bytes() < 4 && mode != AccessMode.PLAIN) {
-                // See MappedAccess: the JVM cannot recover from a fault in these stores, so fault first, here.
-                MappedAccess.access(MappedAccess.TOUCH, segment, offset, 0, 0);
-            }
             MappedAccess.access(MappedAccess.writeCode(width, mode), segment, offset, value, 0);
         } catch (RuntimeException e) {
             throw failure(e, offset, width, true);

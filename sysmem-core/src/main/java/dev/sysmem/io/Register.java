@@ -116,16 +116,28 @@ public final class Register {
     }
 
     /**
-     * A value of this register with raw bits {@code raw}.
+     * A value of this register with raw bits {@code raw}. A 32-bit register also takes its bits
+     * as a Java {@code int} ({@code value(0x8000_0000)}, whose {@code long} is negative), as
+     * {@link Io#write32} does.
      *
      * @throws IllegalArgumentException if {@code raw} has bits above the register's width
      */
     public RegisterValue value(long raw) {
-        if ((raw & ~width.mask()) != 0) {
+        if (!fitsWidth(width, raw)) {
             throw new IllegalArgumentException("register " + name + ": value 0x" + Long.toHexString(raw)
                     + " does not fit in " + width.bits() + " bits");
         }
-        return new RegisterValue(this, raw);
+        return new RegisterValue(this, raw & width.mask());
+    }
+
+    /**
+     * Whether {@code raw} is a value of {@code width}: no bits above it, or for 32 bits an
+     * {@code int}'s sign extension, because {@code 0xffff_ffff} written in Java is the int -1 and
+     * reaches a {@code long} parameter as -1. 8 and 16-bit literals are never negative, so there
+     * a negative value is a mistake and is refused.
+     */
+    private static boolean fitsWidth(Width width, long raw) {
+        return (raw & ~width.mask()) == 0 || (width == Width.U32 && raw >= Integer.MIN_VALUE && raw < 0);
     }
 
     /**
@@ -336,10 +348,11 @@ public final class Register {
                 throw new IllegalArgumentException("register " + name + ": offset 0x" + Long.toHexString(offset)
                         + " is misaligned for a " + width + " register (needs a multiple of " + width.bytes() + ")");
             }
-            if ((reset & ~width.mask()) != 0) {
+            if (!fitsWidth(width, reset)) {
                 throw new IllegalArgumentException("register " + name + ": reset value 0x" + Long.toHexString(reset)
                         + " does not fit in " + width.bits() + " bits");
             }
+            reset &= width.mask();
             for (int i = 0; i < fields.size(); i++) {
                 Field f = Objects.requireNonNull(fields.get(i), "field");
                 if (f.hi() >= width.bits()) {

@@ -7,13 +7,14 @@
  * <h2>What is here</h2>
  * <ul>
  *   <li>{@link dev.sysmem.io.Io}: the interface driver code reads and writes through, at 8, 16, 32
- *       and 64 bits ({@link dev.sysmem.io.Width}), with read-modify-write helpers and atomics.</li>
- *   <li>{@link dev.sysmem.io.SysMem}: the {@code Io} over a native memory segment, in one of the
- *       {@link dev.sysmem.io.AccessMode}s, either byte order; slices and layout projections of it
- *       are views of their own.</li>
- *   <li>{@link dev.sysmem.io.SharedMemory}: anonymous memory for threads of one JVM, or a file
- *       (under {@code /dev/shm}, or a QEMU {@code ivshmem} backing file) shared with other
- *       processes.</li>
+ *       and 64 bits ({@link dev.sysmem.io.Width}), with read-modify-write helpers;
+ *       {@link dev.sysmem.io.AtomicIo} adds the 32/64-bit atomics, for memory (not registers).</li>
+ *   <li>{@link dev.sysmem.io.SysMem}: the {@code AtomicIo} over a native memory segment, in one of
+ *       the {@link dev.sysmem.io.AccessMode}s, either byte order; slices and layout projections of
+ *       it are views of their own; {@code SysMem.intercepted} hands every access to a handler.</li>
+ *   <li>{@link dev.sysmem.io.SharedMemory}: anonymous memory for threads of one JVM, a sealed
+ *       memfd to share with other processes and QEMU, or a file (under {@code /dev/shm}, or a
+ *       QEMU {@code ivshmem} backing file) at a path.</li>
  *   <li>{@link dev.sysmem.io.Register}, {@link dev.sysmem.io.Field},
  *       {@link dev.sysmem.io.RegisterValue}, {@link dev.sysmem.io.RegisterArray}: register
  *       definitions with named bit fields, aliases, relative offsets and arrays.</li>

@@ -5,8 +5,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * The two kinds of memory a {@link SysMem} runs on. They take different access paths (a mapped
- * file goes through {@code MappedAccess}), so behaviour tests run on both.
+ * The kinds of memory a {@link SysMem} runs on. They take different access paths (a file sysmem
+ * only opens goes through {@code MappedAccess}; anonymous memory and a sealed memfd take the
+ * per-mode classes), so behaviour tests run on each.
  */
 enum Backing {
     ANONYMOUS {
@@ -20,6 +21,16 @@ enum Backing {
         SharedMemory allocate(ShmFiles files, long size) {
             try {
                 return SharedMemory.create(files.next("backing"), size);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    },
+    SEALED_MEMFD {
+        @Override
+        SharedMemory allocate(ShmFiles files, long size) {
+            try {
+                return SharedMemory.sealed("backing", size);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -123,6 +123,20 @@ class RegisterTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("register R8: value 0x100 does not fit in 8 bits");
         assertThatThrownBy(() -> r.value(-1)).hasMessageContaining("does not fit in 8 bits");
+        assertThatThrownBy(() -> Register.of("R16", 0, Width.U16).value(-1)).hasMessageContaining("does not fit in 16 bits");
+    }
+
+    @Test
+    void thirtyTwoBitRegistersTakeTheirTopBitAsAnIntLiteral() {
+        Register status = Register.builder("STATUS", 0, Width.U32).reset(0xffff_ffff).build();
+        assertThat(status.resetValue().raw()).isEqualTo(0xffff_ffffL);
+        assertThat(status.value(0x8000_0000).raw()).isEqualTo(0x8000_0000L);
+        assertThat(status.value(0x8000_0000L).raw()).isEqualTo(0x8000_0000L);
+        try (SharedMemory shm = SharedMemory.anonymous(64)) {
+            SysMem io = shm.io("bar");
+            status.write(io, status.value(0x8000_0000));
+            assertThat(io.read32(0)).isEqualTo(0x8000_0000);
+        }
     }
 
     @Test
@@ -249,8 +263,10 @@ class RegisterTest {
         assertThatThrownBy(() -> Register.builder("CTRL", 0, Width.U8).reset(0x100).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("register CTRL: reset value 0x100 does not fit in 8 bits");
-        assertThatThrownBy(() -> Register.builder("CTRL", 0, Width.U32).reset(-1).build())
-                .hasMessageContaining("reset value 0xffffffffffffffff does not fit in 32 bits");
+        assertThatThrownBy(() -> Register.builder("CTRL", 0, Width.U32).reset(0x1_0000_0000L).build())
+                .hasMessageContaining("reset value 0x100000000 does not fit in 32 bits");
+        assertThatThrownBy(() -> Register.builder("CTRL", 0, Width.U32).reset(Integer.MIN_VALUE - 1L).build())
+                .hasMessageContaining("reset value 0xffffffff7fffffff does not fit in 32 bits");
         assertThatThrownBy(() -> Register.of("CTRL", 0, Width.U32, Field.bit("A", 0), Field.bit("A", 1)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("register CTRL: two fields are named A");

@@ -263,4 +263,34 @@ class SharedMemoryTest {
                     .hasMessageContaining("(" + size + " bytes)");
         }
     }
+
+    @Test
+    void failuresNameTheSizeAndThePath() {
+        assertThatThrownBy(() -> SharedMemory.anonymous(Long.MAX_VALUE)).isInstanceOf(OutOfMemoryError.class)
+                .hasMessageContaining("anonymous memory of " + Long.MAX_VALUE + " bytes");
+        Path path = files.next("huge");
+        assertThatThrownBy(() -> SharedMemory.create(path, Long.MAX_VALUE)).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("shared file " + path).hasMessageContaining(Long.MAX_VALUE + " bytes");
+        assertThat(path).doesNotExist();
+    }
+
+    @Test
+    void aConfinedViewUsedFromAnotherThreadNamesRegionAndThread() throws Exception {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            SysMem confined = SysMem.of("confined", arena.allocate(64, 8));
+            java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread other = new Thread(() -> {
+                try {
+                    confined.read32(0x8);
+                } catch (Throwable t) {
+                    thrown.set(t);
+                }
+            }, "device-thread");
+            other.start();
+            other.join(CHILD_DEADLINE.toMillis());
+            assertThat(thrown.get()).isInstanceOf(WrongThreadException.class)
+                    .hasMessageContaining("region 'confined' (64 bytes): u32 read at offset 0x8")
+                    .hasMessageContaining("thread 'device-thread'");
+        }
+    }
 }

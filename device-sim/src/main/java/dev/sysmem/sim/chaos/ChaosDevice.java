@@ -4,6 +4,7 @@ import dev.sysmem.io.Io;
 import dev.sysmem.io.SharedMemory;
 import dev.sysmem.io.SysMem;
 import dev.sysmem.io.Width;
+import dev.sysmem.io.spi.Scheduling;
 import dev.sysmem.sim.AccessTrace;
 import dev.sysmem.sim.Device;
 import dev.sysmem.sim.DeviceContext;
@@ -39,9 +40,20 @@ import java.util.concurrent.atomic.AtomicLong;
  *       then the high 32 bits, so a reader can see the new low half beside the old high half.</li>
  *   <li>Surprise removal closes the region's {@link SharedMemory}: every later access by the
  *       driver, through any view of that memory, throws the core's {@link IllegalStateException}
- *       naming the view's region; the JVM does not crash. The device then ends without failing.
+ *       naming the view's region; the JVM does not crash. The device then ends without failing
+ *       and tells its runner it was removed, so {@link dev.sysmem.sim.DeviceRunner#health} reports
+ *       {@code REMOVED}, not an ordinary end, to a driver waiting on it.
  *       Pauses and tearing gaps are cut short by a removal request or a stop.</li>
+ *   <li>A delay or jitter of a few microseconds lasts about that long: the end of every pause is
+ *       spun rather than parked, since a park cannot be shorter than the kernel's timer slack.</li>
  * </ul>
+ *
+ * <p><b>The driver's interrupt flag after a removal.</b> A driver thread that was waiting when
+ * the shared arena was closed has been seen (in about one round in ten of a removal test, on
+ * JDK 25) to come out with its interrupt flag set although nothing in sysmem interrupts it, so
+ * its next {@code Thread.sleep} or other blocking call throws {@link InterruptedException}. A driver that handles a
+ * removal should clear the flag ({@code Thread.interrupted()}) once it has dealt with the
+ * removal, rather than take the exception for a request to stop.
  *
  * <pre>{@code
  * try (SharedMemory shm = SharedMemory.anonymous(4096)) {
@@ -158,6 +170,7 @@ public final class ChaosDevice implements Device {
             long seen = control.count();
             if (removeRequested.get() || writes.get() == removeAfter) {
                 removeNow();
+                context.markRemoved();
                 return;
             }
             if (writes.get() >= writeLimit) {
@@ -181,15 +194,26 @@ public final class ChaosDevice implements Device {
         }
     }
 
-    /** Waits {@code nanos}; false if a stop or removal request came first. */
+    /**
+     * Waits {@code nanos}; false if a stop or removal request came first. The last
+     * {@link #SPIN_BELOW} nanoseconds are spun, not parked: a park lasts at least the kernel's
+     * timer slack (50 µs by default on Linux, often 100 µs in practice), so a parked
+     * {@code --delay 1us} would be a 100 µs delay.
+     */
     private boolean waitUndisturbed(DeviceContext context, long seen, long nanos) throws InterruptedException {
         if (nanos <= 0) {
             return !removeRequested.get();
         }
-        long deadline = System.nanoTime() + nanos;
+        long deadline = Scheduling.nanoTime() + nanos;
         long remaining;
-        while ((remaining = deadline - System.nanoTime()) > 0) {
-            if (context.awaitRing(control, seen, Duration.ofNanos(remaining)) != seen || context.isStopping()) {
+        while ((remaining = deadline - Scheduling.nanoTime()) > 0) {
+            if (remaining <= SPIN_BELOW) {
+                if (control.count() != seen || context.isStopping()) {
+                    return false;
+                }
+                Scheduling.spinWait("chaos delay");
+            } else if (context.awaitRing(control, seen, Duration.ofNanos(remaining - SPIN_BELOW)) != seen
+                    || context.isStopping()) {
                 return false;
             }
         }
@@ -205,6 +229,9 @@ public final class ChaosDevice implements Device {
             region.write8(offset, (int) ChaosPlan.applyStuckBits(b, Width.U8, offset, stuckOnes, stuckZeros));
         }
     }
+
+    /** Pauses shorter than this are spun: parking cannot end sooner than the timer slack. */
+    static final long SPIN_BELOW = 200_000;
 
     private void removeNow() {
         memory.close();

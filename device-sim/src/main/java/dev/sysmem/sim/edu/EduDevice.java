@@ -1,6 +1,7 @@
 package dev.sysmem.sim.edu;
 
 import dev.sysmem.io.Width;
+import dev.sysmem.io.spi.Scheduling;
 import dev.sysmem.sim.AccessTrace;
 import dev.sysmem.sim.Device;
 import dev.sysmem.sim.DeviceContext;
@@ -53,7 +54,8 @@ import static dev.sysmem.sim.edu.EduLayout.*;
  *       {@link Builder#dmaDelay} (default 0), so tests stay fast. The factorial takes
  *       {@link Builder#factorialDelay} (default 0) before it completes, to make the computing
  *       window observable.</li>
- *   <li>An out-of-range DMA (device-side range outside the buffer, or a guest range outside
+ *   <li>An out-of-range DMA (device-side range outside the buffer, a count of 0, which QEMU's
+ *       range check also refuses, or a guest range outside
  *       {@link GuestMemory}) is a {@link DmaFault} thrown on the device thread: the device stops
  *       and the {@link dev.sysmem.sim.DeviceRunner} reports the fault to the test, naming the
  *       device, address, length and allowed range. QEMU 7.2 aborts the whole emulator instead
@@ -181,7 +183,7 @@ public final class EduDevice implements Device {
             return w.before();
         }
         mmio.set(STATUS, status | STATUS_COMPUTING);
-        factorialDue = System.nanoTime() + factorialDelayNanos;
+        factorialDue = Scheduling.nanoTime() + factorialDelayNanos;
         work.ring();
         return w.written();
     }
@@ -198,7 +200,7 @@ public final class EduDevice implements Device {
         if (dmaRunning() || (w.written() & DMA_START) == 0) {
             return w.before();
         }
-        dmaDue = System.nanoTime() + dmaDelayNanos;
+        dmaDue = Scheduling.nanoTime() + dmaDelayNanos;
         work.ring();
         return w.written();
     }
@@ -234,9 +236,9 @@ public final class EduDevice implements Device {
     /** Completes whatever is due; returns 0 if it did something, else how long to wait for the next due time. */
     private long step(long idle) {
         ReentrantLock lock = mmio.lock();
-        lock.lock();
+        Scheduling.lock(lock);
         try {
-            long now = System.nanoTime();
+            long now = Scheduling.nanoTime();
             long wait = idle;
             if ((mmio.value(STATUS) & STATUS_COMPUTING) != 0) {
                 if (now - factorialDue >= 0) {
@@ -298,6 +300,11 @@ public final class EduDevice implements Device {
     }
 
     private long bufferOffset(long address, long count, String what) {
+        if (count == 0) {
+            // edu.c's edu_check_range wants the range's end past its start: an empty range fails it.
+            throw new DmaFault(name, what, address, count, "a count of 0 is not a range; edu's range check needs "
+                    + "the end past the start");
+        }
         long end = DMA_BUFFER_ADDRESS + DMA_BUFFER_SIZE;
         if (address < DMA_BUFFER_ADDRESS || address >= end || Long.compareUnsigned(count, end - address) > 0) {
             throw new DmaFault(name, what, address, count, "the device's DMA buffer", DMA_BUFFER_ADDRESS, end);

@@ -41,6 +41,10 @@ import java.util.concurrent.TimeoutException;
  *   <li>Bad configuration is refused before anything listens: memory that is anonymous or not a
  *       power of two in size (QEMU would abort), a vector count outside 1..{@value #MAX_VECTORS},
  *       a socket path that another server is listening on or that is not a socket.</li>
+ *   <li>Only the user running the server can connect, whatever the umask: the socket is made by
+ *       {@link OwnerOnlySocket} (mode 0600, no window in which it is open to others) and every
+ *       client's uid is checked with {@code SO_PEERCRED}; another user's connection is closed
+ *       before it receives the memory's descriptor, and logged.</li>
  *   <li>One thread ({@code ivshmem-server-<socket file name>}) owns every socket and the
  *       membership. It never blocks on a client: sends do not wait, and a client that cannot take its messages, sends anything
  *       (clients only listen), hangs up or fails is disconnected alone; the server goes on.</li>
@@ -141,9 +145,7 @@ public final class IvshmemServer implements AutoCloseable {
                         + memory.size() + " bytes; was it truncated?");
             }
             wake = EventFd.create();
-            listenFd = Libc.socket(Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC, 0);
-            Libc.bind(listenFd, socket);
-            Libc.listen(listenFd, 16);
+            listenFd = OwnerOnlySocket.listen(socket, 16);
             IvshmemServer server = new IvshmemServer(socket, memory, vectors, listenFd, memoryFd, wake);
             server.thread.start();
             LOG.log(System.Logger.Level.DEBUG, () -> "ivshmem server on " + socket + " serving " + memory + " with "
@@ -358,7 +360,7 @@ public final class IvshmemServer implements AutoCloseable {
     }
 
     private void admit() throws IOException {
-        int socketFd = Libc.accept(listenFd);
+        int socketFd = OwnerOnlySocket.accept(listenFd, socketPath);
         if (socketFd < 0) {
             return;
         }

@@ -34,6 +34,7 @@ final class Libc {
     static final int SOCK_CLOEXEC = 0x80000;
     static final int SOL_SOCKET = 1;
     static final int SCM_RIGHTS = 1;
+    static final int SO_PEERCRED = 17;
     static final int MSG_DONTWAIT = 0x40;
     static final int MSG_NOSIGNAL = 0x4000;
     static final int MSG_CMSG_CLOEXEC = 0x40000000;
@@ -94,6 +95,12 @@ final class Libc {
             ValueLayout.JAVA_SHORT.withName("events"),
             ValueLayout.JAVA_SHORT.withName("revents"));
 
+    /** {@code struct ucred}: what SO_PEERCRED reports about the process at the other end. */
+    static final StructLayout UCRED = MemoryLayout.structLayout(
+            ValueLayout.JAVA_INT.withName("pid"), ValueLayout.JAVA_INT.withName("uid"), ValueLayout.JAVA_INT.withName("gid"));
+    static final VarHandle UCRED_PID = UCRED.varHandle(MemoryLayout.PathElement.groupElement("pid"));
+    static final VarHandle UCRED_UID = UCRED.varHandle(MemoryLayout.PathElement.groupElement("uid"));
+    static final VarHandle UCRED_GID = UCRED.varHandle(MemoryLayout.PathElement.groupElement("gid"));
     static final VarHandle SUN_FAMILY = SOCKADDR_UN.varHandle(MemoryLayout.PathElement.groupElement("sun_family"));
     static final VarHandle IOV_BASE = IOVEC.varHandle(MemoryLayout.PathElement.groupElement("iov_base"));
     static final VarHandle IOV_LEN = IOVEC.varHandle(MemoryLayout.PathElement.groupElement("iov_len"));
@@ -125,6 +132,11 @@ final class Libc {
             ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     private static final MethodHandle ACCEPT4 = errnoCall("accept4", ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT, POINTER, POINTER, ValueLayout.JAVA_INT);
+    private static final MethodHandle GETSOCKOPT = errnoCall("getsockopt", ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, POINTER, POINTER);
+    private static final MethodHandle GETEUID = downcall("geteuid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    private static final MethodHandle UMASK = downcall("umask",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
     private static final MethodHandle SENDMSG = errnoCall("sendmsg", ValueLayout.JAVA_LONG,
             ValueLayout.JAVA_INT, POINTER, ValueLayout.JAVA_INT);
     private static final MethodHandle RECVMSG = errnoCall("recvmsg", ValueLayout.JAVA_LONG,
@@ -218,6 +230,46 @@ final class Libc {
             return fd;
         } catch (IOException e) {
             throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** The credentials of the process at the other end of a connected UNIX socket, as the kernel recorded them at connect. */
+    record PeerCredentials(int pid, int uid, int gid) {
+    }
+
+    static PeerCredentials peerCredentials(int fd) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment credentials = arena.allocate(UCRED);
+            MemorySegment length = arena.allocate(ValueLayout.JAVA_INT);
+            length.set(ValueLayout.JAVA_INT, 0, (int) UCRED.byteSize());
+            MemorySegment state = arena.allocate(CALL_STATE);
+            if ((int) GETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_PEERCRED, credentials, length) != 0) {
+                throw failure("getsockopt(SO_PEERCRED)", errno(state));
+            }
+            return new PeerCredentials((int) UCRED_PID.get(credentials, 0L), (int) UCRED_UID.get(credentials, 0L),
+                    (int) UCRED_GID.get(credentials, 0L));
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** This process's effective user id. */
+    static int effectiveUid() {
+        try {
+            return (int) GETEUID.invokeExact();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** Sets the process's file mode creation mask and returns the old one (umask(2) cannot fail). */
+    static int umask(int mask) {
+        try {
+            return (int) UMASK.invokeExact(mask);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -4,6 +4,9 @@ import dev.sysmem.io.AccessMode;
 import dev.sysmem.io.Poll;
 import dev.sysmem.io.PollTimeoutException;
 import dev.sysmem.io.SysMem;
+import dev.sysmem.io.spi.Scheduling;
+import dev.sysmem.sim.DeviceGoneException;
+import dev.sysmem.sim.DeviceHealth;
 import dev.sysmem.sim.Doorbell;
 import dev.sysmem.sim.InterruptLine;
 
@@ -28,6 +31,10 @@ import static dev.sysmem.sim.mailbox.MailboxLayout.*;
  *   <li>Every call ends by its deadline ({@link #timeout()}, default {@link #DEFAULT_TIMEOUT}):
  *       with the reply, or with a {@link MailboxException} saying which request was not completed
  *       and what COMPLETED and DEVICE_STATE held.</li>
+ *   <li>A driver {@linkplain #watching watching} its device's {@link DeviceHealth} checks it on
+ *       every round of every wait (at least every {@link #HEALTH_CHECK_PERIOD} while asleep on
+ *       the interrupt): a device that failed, ended, was removed or whose process died ends the
+ *       wait at once with the health's {@link DeviceGoneException}, not at the deadline.</li>
  *   <li>The reply returned belongs to this request: COMPLETED equals its sequence number, read
  *       with acquire, before RESULT and STATUS are read.</li>
  *   <li>Calls from several threads are serialised (one request in flight). A request left in
@@ -46,6 +53,9 @@ public final class MailboxDriver {
     /** The deadline of each request unless {@link #withTimeout} says otherwise. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
+    /** The longest a wait on the completion interrupt sleeps before it checks the device's health. */
+    public static final Duration HEALTH_CHECK_PERIOD = Duration.ofMillis(5);
+
     private static final Duration POLL_SLEEP = Duration.ofNanos(20_000);
 
     private final SysMem plain;
@@ -53,6 +63,7 @@ public final class MailboxDriver {
     private final Doorbell doorbell;
     private final InterruptLine completion;
     private final Duration timeout;
+    private final DeviceHealth health;
     private final ReentrantLock lock;
 
     /**
@@ -60,11 +71,11 @@ public final class MailboxDriver {
      * process): no doorbell, polls COMPLETED.
      */
     public MailboxDriver(SysMem region) {
-        this(region, null, null, DEFAULT_TIMEOUT, new ReentrantLock());
+        this(region, null, null, DEFAULT_TIMEOUT, DeviceHealth.UNWATCHED, new ReentrantLock());
     }
 
     private MailboxDriver(SysMem region, Doorbell doorbell, InterruptLine completion, Duration timeout,
-                          ReentrantLock lock) {
+                          DeviceHealth health, ReentrantLock lock) {
         Objects.requireNonNull(region, "region");
         if (region.size() < MIN_REGION_SIZE) {
             throw new IllegalArgumentException("mailbox region '" + region.name() + "' is " + region.size()
@@ -75,13 +86,14 @@ public final class MailboxDriver {
         this.doorbell = doorbell;
         this.completion = completion;
         this.timeout = timeout;
+        this.health = health;
         this.lock = lock;
     }
 
     /** A driver for an in-process device: its region, its doorbell (if any) and its completion interrupt. */
     public static MailboxDriver of(MailboxDevice device) {
         return new MailboxDriver(device.region(), device.doorbell().orElse(null), device.completion(),
-                DEFAULT_TIMEOUT, new ReentrantLock());
+                DEFAULT_TIMEOUT, DeviceHealth.UNWATCHED, new ReentrantLock());
     }
 
     /** This driver with another deadline per request (sharing the serialisation of this one). */
@@ -90,7 +102,17 @@ public final class MailboxDriver {
         if (newTimeout.isNegative()) {
             throw new IllegalArgumentException("timeout must not be negative, was " + newTimeout);
         }
-        return new MailboxDriver(plain, doorbell, completion, newTimeout, lock);
+        return new MailboxDriver(plain, doorbell, completion, newTimeout, health, lock);
+    }
+
+    /**
+     * This driver with its waits watching {@code deviceHealth} (sharing the serialisation of this
+     * one): {@code runner.health(name)} for a device on a thread, {@code remoteDevice.health()}
+     * for one in another process.
+     */
+    public MailboxDriver watching(DeviceHealth deviceHealth) {
+        Objects.requireNonNull(deviceHealth, "deviceHealth");
+        return new MailboxDriver(plain, doorbell, completion, timeout, deviceHealth, lock);
     }
 
     private long timeoutNanos() {
@@ -110,11 +132,12 @@ public final class MailboxDriver {
      * Waits until a device has started on the region (DEVICE_STATE = ready).
      *
      * @throws MailboxException if none did within the deadline
+     * @throws DeviceGoneException if the watched device is gone
      * @throws InterruptedException if interrupted while waiting
      */
     public void awaitReady() throws InterruptedException {
         try {
-            Poll.readPollTimeout(() -> ordered.read32(DEVICE_STATE.offset()), s -> s == STATE_READY, POLL_SLEEP, timeout);
+            Poll.readPollTimeout(() -> watchedRead(DEVICE_STATE.offset()), s -> s == STATE_READY, POLL_SLEEP, timeout);
         } catch (PollTimeoutException e) {
             throw new MailboxException("mailbox '" + plain.name() + "': no device became ready within " + timeout
                     + " (DEVICE_STATE = " + e.lastValue() + ", MAGIC = 0x"
@@ -127,12 +150,13 @@ public final class MailboxDriver {
      * whatever its status.
      *
      * @throws MailboxException if the device did not complete the request within the deadline
+     * @throws DeviceGoneException if the watched device is gone (checked before and while waiting)
      * @throws InterruptedException if interrupted while waiting
      */
     public MailboxReply execute(int command, long arg0, long arg1) throws InterruptedException {
-        lock.lock();
+        Scheduling.lock(lock);
         try {
-            long deadline = System.nanoTime() + timeoutNanos();
+            long deadline = Scheduling.nanoTime() + timeoutNanos();
             int pending = ordered.read32(DOORBELL.offset());
             awaitCompleted(pending, deadline, false, "an earlier request");
             plain.write32(COMMAND.offset(), command);
@@ -173,7 +197,7 @@ public final class MailboxDriver {
             throw new IllegalArgumentException("mailbox '" + plain.name() + "': " + data.length
                     + " bytes do not fit the DATA area of " + room + " bytes");
         }
-        lock.lock();
+        Scheduling.lock(lock);
         try {
             MemorySegment.copy(MemorySegment.ofArray(data), 0, plain.segment(), DATA_OFFSET, data.length);
             return (int) execute(CMD_CRC32, DATA_OFFSET, data.length).requireOk().result();
@@ -186,7 +210,8 @@ public final class MailboxDriver {
             throws InterruptedException {
         if (completion != null && onInterrupt) {
             while (true) {
-                boolean expired = System.nanoTime() - deadline > 0;
+                health.check();
+                boolean expired = Scheduling.nanoTime() - deadline > 0;
                 // Count raises before reading COMPLETED: the device publishes COMPLETED before it
                 // pulses, so a completion after this read still wakes the wait below.
                 long raises = completion.raiseCount();
@@ -196,18 +221,25 @@ public final class MailboxDriver {
                 if (expired) {
                     break;
                 }
-                completion.awaitRaised(raises + 1, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                long slice = Math.min(HEALTH_CHECK_PERIOD.toNanos(), deadline - Scheduling.nanoTime());
+                completion.awaitRaised(raises + 1, Duration.ofNanos(Math.max(1, slice)));
             }
         }
         try {
-            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-            Poll.readPollTimeout(() -> ordered.read32(COMPLETED.offset()), c -> c == sequence, POLL_SLEEP, left);
+            Duration left = Duration.ofNanos(Math.max(0, deadline - Scheduling.nanoTime()));
+            Poll.readPollTimeout(() -> watchedRead(COMPLETED.offset()), c -> c == sequence, POLL_SLEEP, left);
         } catch (PollTimeoutException e) {
             throw new MailboxException("mailbox '" + plain.name() + "': " + what + " (request #"
                     + Integer.toUnsignedString(sequence) + ") was not completed within " + timeout + ": COMPLETED = "
                     + Integer.toUnsignedString((Integer) e.lastValue()) + ", DEVICE_STATE = "
                     + ordered.read32(DEVICE_STATE.offset()) + " (1 = ready); is the device running?", null, e);
         }
+    }
+
+    /** One acquire read of a register, after checking that the device can still answer. */
+    private int watchedRead(long offset) {
+        health.check();
+        return ordered.read32(offset);
     }
 
     @Override

@@ -16,7 +16,8 @@ import java.util.Set;
  * The {@code chaos} kind: a {@link ChaosDevice} writing random values into the region, configured
  * by {@link Options} (seed, widths, offsets, stuck bits, delay and jitter, tearing, write limit,
  * removal). Offsets are relative to the region. Ready at once. A removal closes the device's own
- * mapping and ends the device, so a host reports it STOPPED and remote drivers take it for gone.
+ * mapping and ends the device, so a host reports it REMOVED (not STOPPED) and remote drivers take
+ * it for gone.
  *
  * <pre>{@code
  * DeviceKind kind = new ChaosKind(ChaosKind.Options.builder().seed(7).widths(Width.U32).offsets(0x100, 0x200).build());

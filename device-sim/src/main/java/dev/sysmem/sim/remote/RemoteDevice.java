@@ -4,6 +4,9 @@ import dev.sysmem.io.Poll;
 import dev.sysmem.io.PollTimeoutException;
 import dev.sysmem.io.SharedMemory;
 import dev.sysmem.io.SysMem;
+import dev.sysmem.io.spi.Scheduling;
+import dev.sysmem.sim.DeviceGoneException;
+import dev.sysmem.sim.DeviceHealth;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,13 +31,20 @@ import static dev.sysmem.sim.remote.RemoteLayout.*;
  *       device file, another layout version, another kind, a header that contradicts the file's
  *       size, or a device still starting), or with a {@link RemoteDeviceDiedException} if the
  *       device had already stopped or failed or its process is gone.</li>
- *   <li>{@link #checkAlive()} throws {@link RemoteDeviceDiedException} once the host wrote STOPPED
- *       or FAILED (with its reason), once the host process no longer exists, or once the heartbeat
+ *   <li>{@link #checkAlive()} throws {@link RemoteDeviceDiedException} once the host wrote STOPPED,
+ *       REMOVED or FAILED (with its reason), once the host process no longer exists, or once the heartbeat
  *       has not moved for {@link #staleAfter()}: a device killed with {@code SIGKILL} is noticed at
  *       the next check, one frozen or in another PID namespace within {@code staleAfter}. It never
  *       reports a device dead that beat within {@code staleAfter} and whose process lives.</li>
  *   <li>The region is an ordinary {@link SysMem} over the device's bytes: the driver's accesses
- *       cost what they cost in-process; liveness is checked only when asked.</li>
+ *       cost what they cost in-process; liveness is checked only when asked, or on every round of
+ *       a driver wait that watches {@link #health()}.</li>
+ *   <li>{@link #health()} reads MAGIC and STATE on every check and asks the operating system
+ *       about the host process at most every {@link #PROCESS_CHECK_PERIOD}: a stop, failure or
+ *       removal ends a driver's wait within one poll, a {@code kill -9} within that period.</li>
+ *   <li>A removal (STATE = REMOVED) is not a stop: once it is seen, the region is unmapped here,
+ *       so every later access of the driver throws {@link IllegalStateException} instead of
+ *       returning old data.</li>
  * </ul>
  * Safe to use from several threads.
  *
@@ -54,9 +64,10 @@ public final class RemoteDevice implements AutoCloseable {
     /** By default a heartbeat is stale after this many of the host's periods (or {@link #MIN_STALE_AFTER}). */
     public static final int STALE_PERIODS = 20;
 
+    /** How often {@link #health()} asks the operating system whether the host process lives. */
+    public static final Duration PROCESS_CHECK_PERIOD = Duration.ofMillis(10);
+
     private static final Duration CONNECT_POLL = Duration.ofMillis(1);
-    /** Process start times are compared with this slack, as two readers may round them differently. */
-    private static final long START_SLACK_MILLIS = 1_000;
 
     private final Path file;
     private final SharedMemory memory;
@@ -69,6 +80,8 @@ public final class RemoteDevice implements AutoCloseable {
     private final Duration staleAfter;
     private long lastBeat;
     private long lastBeatSeenAt;
+    private volatile long nextProcessCheck;
+    private volatile RemoteDeviceDiedException death;
 
     private RemoteDevice(Path file, SharedMemory memory, RemoteHeader header, String kind, SysMem region,
                          Duration staleAfterOrNull) {
@@ -267,20 +280,30 @@ public final class RemoteDevice implements AutoCloseable {
      * @throws RemoteDeviceDiedException naming the file, the kind and what showed the death
      */
     public synchronized void checkAlive() {
+        if (death != null) {
+            throw death;
+        }
         long magic = header.magic();
         if (magic != MAGIC_VALUE) {
             throw died("its header was withdrawn (MAGIC is 0x" + Long.toHexString(magic)
-                    + "): the file was reused by another host", null);
+                    + "): the file was reused by another host", null, DeviceGoneException.Reason.STOPPED);
         }
         RemoteState state = state();
         if (state == RemoteState.FAILED) {
-            throw died("it failed: " + header.failure(), state);
+            throw died("it failed: " + header.failure(), state, DeviceGoneException.Reason.FAILED);
         }
         if (state == RemoteState.STOPPED) {
-            throw died("it was stopped", state);
+            throw died("it was stopped", state, DeviceGoneException.Reason.STOPPED);
+        }
+        if (state == RemoteState.REMOVED) {
+            RemoteDeviceDiedException removed = died("it was removed; its region is unmapped here, so accesses to it fail",
+                    state, DeviceGoneException.Reason.REMOVED);
+            death = removed;
+            memory.close();
+            throw removed;
         }
         if (processGone()) {
-            throw died("its process " + pid + " is gone", state);
+            throw died("its process " + pid + " is gone", state, DeviceGoneException.Reason.PROCESS_GONE);
         }
         long beat = header.heartbeat();
         long now = System.nanoTime();
@@ -290,7 +313,7 @@ public final class RemoteDevice implements AutoCloseable {
         } else if (now - lastBeatSeenAt > staleAfter.toNanos()) {
             throw died("its heartbeat has not moved for " + Duration.ofNanos(now - lastBeatSeenAt).toMillis()
                     + " ms (stuck at " + beat + ", period " + heartbeatPeriod.toMillis() + " ms, stale after "
-                    + staleAfter.toMillis() + " ms)", state);
+                    + staleAfter.toMillis() + " ms)", state, DeviceGoneException.Reason.HEARTBEAT_STALE);
         }
     }
 
@@ -304,23 +327,46 @@ public final class RemoteDevice implements AutoCloseable {
         }
     }
 
-    private RemoteDeviceDiedException died(String how, RemoteState state) {
+    private RemoteDeviceDiedException died(String how, RemoteState state, DeviceGoneException.Reason reason) {
+        long endedAt = state != null && state.isEnd() ? header.endedAtMillis() : 0;
+        Instant when = endedAt != 0 ? Instant.ofEpochMilli(endedAt) : Instant.now();
         return new RemoteDeviceDiedException(file, "the '" + kind + "' device in " + file + " died: " + how, state,
-                state == RemoteState.FAILED ? header.failure() : null);
+                state == RemoteState.FAILED ? header.failure() : null, reason, when);
+    }
+
+    /**
+     * The device's health, for the waits of its driver ({@code MailboxDriver.watching}): each check
+     * reads MAGIC and STATE, and at most every {@link #PROCESS_CHECK_PERIOD} does the whole of
+     * {@link #checkAlive()} (process and heartbeat). A death is reported as a
+     * {@link DeviceGoneException} named {@code kind@file}, with the {@link RemoteDeviceDiedException}
+     * as its cause.
+     */
+    public DeviceHealth health() {
+        return this::checkHealth;
+    }
+
+    private void checkHealth() {
+        RemoteDeviceDiedException known = death;
+        if (known == null) {
+            long now = Scheduling.nanoTime();
+            int code = header.stateCode();
+            boolean ended = code != RemoteState.READY.code() && code != RemoteState.STARTING.code();
+            if (!ended && header.magic() == MAGIC_VALUE && now - nextProcessCheck < 0) {
+                return;
+            }
+            nextProcessCheck = now + PROCESS_CHECK_PERIOD.toNanos();
+            try {
+                checkAlive();
+                return;
+            } catch (RemoteDeviceDiedException e) {
+                known = e;
+            }
+        }
+        throw new DeviceGoneException(kind + "@" + file, known.reason(), known.when(), known.getMessage(), known);
     }
 
     private boolean processGone() {
-        if (pid == 0) {
-            return false;
-        }
-        Optional<ProcessHandle> process = ProcessHandle.of(pid);
-        if (process.isEmpty() || !process.get().isAlive()) {
-            return true;
-        }
-        // A pid reused by an unrelated process after the host died: it started at another time.
-        Optional<Instant> started = process.get().info().startInstant();
-        return processStart != 0 && started.isPresent()
-                && Math.abs(started.get().toEpochMilli() - processStart) > START_SLACK_MILLIS;
+        return pid != 0 && !DeviceFile.isAlive(pid, processStart);
     }
 
     private String describe() {

@@ -1,11 +1,14 @@
 package dev.sysmem.sim.remote;
 
+import dev.sysmem.sim.DeviceGoneException;
+
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The remote device is gone: its host wrote STOPPED or FAILED (then {@link #failure()} says why),
- * its host process no longer exists, or its heartbeat stopped moving. Nothing serves the region
+ * The remote device is gone: its host wrote STOPPED, REMOVED or FAILED (then {@link #failure()}
+ * says why), its host process no longer exists, or its heartbeat stopped moving. Nothing serves the region
  * any more; requests in flight will not be answered.
  */
 public final class RemoteDeviceDiedException extends RemoteDeviceException {
@@ -13,11 +16,26 @@ public final class RemoteDeviceDiedException extends RemoteDeviceException {
 
     private final RemoteState state;
     private final String failure;
+    private final DeviceGoneException.Reason reason;
+    private final Instant when;
 
-    RemoteDeviceDiedException(Path file, String message, RemoteState state, String failure) {
+    RemoteDeviceDiedException(Path file, String message, RemoteState state, String failure,
+                              DeviceGoneException.Reason reason, Instant when) {
         super(file, message, null);
         this.state = state;
         this.failure = failure;
+        this.reason = reason;
+        this.when = when;
+    }
+
+    /** What ended the device. */
+    public DeviceGoneException.Reason reason() {
+        return reason;
+    }
+
+    /** When it happened: ENDED_AT if the host wrote it, else when the driver first noticed. */
+    public Instant when() {
+        return when;
     }
 
     /** The STATE the header held when the death was noticed. */

@@ -6,6 +6,7 @@ import dev.sysmem.sim.AccessTrace;
 import dev.sysmem.sim.Device;
 import dev.sysmem.sim.DeviceContext;
 import dev.sysmem.sim.DeviceFailureException;
+import dev.sysmem.sim.DeviceGoneException;
 import dev.sysmem.sim.DeviceRunner;
 import dev.sysmem.sim.DeviceStuckException;
 
@@ -20,7 +21,8 @@ import java.util.concurrent.CompletableFuture;
  * Runs a device over a shared file for drivers in other processes: writes the
  * {@link RemoteLayout} header, starts the device on the region after it with a
  * {@link DeviceRunner}, beats the heartbeat, publishes READY once the device serves, and writes
- * STOPPED or FAILED (with the reason) when it ends. The driver side is {@link RemoteDevice}.
+ * STOPPED or FAILED (with the reason) when it ends, or REMOVED when the device was surprise-removed.
+ * The driver side is {@link RemoteDevice}.
  *
  * <p><b>Guarantees.</b>
  * <ul>
@@ -36,7 +38,9 @@ import java.util.concurrent.CompletableFuture;
  *       dead device for a live one because its host process is still up.</li>
  *   <li>A file-backed device gets a mapping of its own, as it would in a process of its own: a
  *       device that closes its memory (a surprise removal) ends, and the header, on the host's
- *       mapping, still says so.</li>
+ *       mapping, still says so: the host fills the region with all-ones (what reads of a removed
+ *       PCI device return, so a driver that cannot be told, such as a C program or a guest, reads
+ *       no stale data) and then writes REMOVED, never STOPPED.</li>
  * </ul>
  *
  * <pre>{@code
@@ -64,6 +68,8 @@ public final class RemoteDeviceHost implements AutoCloseable {
     private final boolean ownMapping;
     private final Duration heartbeatPeriod;
     private final DeviceRunner runner;
+    /** The host's own view of the region, which outlives the device's mapping. */
+    private final SysMem hostRegion;
     private final CompletableFuture<RemoteState> ended = new CompletableFuture<>();
     private volatile RemoteState state = RemoteState.STARTING;
     private volatile long beats;
@@ -82,6 +88,7 @@ public final class RemoteDeviceHost implements AutoCloseable {
         this.region = setup.region();
         this.model = b.kind.build(setup);
         this.runner = new DeviceRunner(b.stopDeadline);
+        this.hostRegion = b.file.io("host").slice(RemoteLayout.HEADER_SIZE, b.file.size() - RemoteLayout.HEADER_SIZE);
     }
 
     /**
@@ -154,8 +161,9 @@ public final class RemoteDeviceHost implements AutoCloseable {
     }
 
     /**
-     * Completes with {@link RemoteState#STOPPED} or {@link RemoteState#FAILED} once the device has
-     * ended, by itself, by failing, or by {@link #close()}. A copy: completing it changes nothing here.
+     * Completes with {@link RemoteState#STOPPED}, {@link RemoteState#FAILED} or
+     * {@link RemoteState#REMOVED} once the device has ended, by itself, by failing, by a removal,
+     * or by {@link #close()}. A copy: completing it changes nothing here.
      */
     public CompletableFuture<RemoteState> ended() {
         return ended.copy();
@@ -259,7 +267,12 @@ public final class RemoteDeviceHost implements AutoCloseable {
                         return;
                     }
                     if (!runner.isRunning(deviceName)) {
-                        publish(RemoteState.STOPPED);
+                        if (wasRemoved()) {
+                            hostRegion.segment().fill((byte) 0xff);
+                            publish(RemoteState.REMOVED);
+                        } else {
+                            publish(RemoteState.STOPPED);
+                        }
                         return;
                     }
                     header.heartbeat(++beat);
@@ -279,6 +292,15 @@ public final class RemoteDeviceHost implements AutoCloseable {
                     ended.complete(RemoteState.FAILED);
                 }
             }
+        }
+    }
+
+    private boolean wasRemoved() {
+        try {
+            runner.health(deviceName).check();
+            return false;
+        } catch (DeviceGoneException e) {
+            return e.what() == DeviceGoneException.Reason.REMOVED;
         }
     }
 

@@ -45,10 +45,15 @@ final class RemoteHeader {
             plain.write8(KIND_OFFSET + i, i < name.length ? name[i] : 0);
         }
         plain.write32(FAILURE_LENGTH.offset(), 0);
+        plain.write64(ENDED_AT.offset(), 0);
         ordered.write64(MAGIC.offset(), MAGIC_VALUE);
     }
 
+    /** Writes STATE (release); for an end state, ENDED_AT = now first, so a reader of the state sees when. */
     void state(RemoteState state) {
+        if (state.isEnd()) {
+            plain.write64(ENDED_AT.offset(), System.currentTimeMillis());
+        }
         ordered.write32(STATE.offset(), state.code());
     }
 
@@ -105,6 +110,10 @@ final class RemoteHeader {
 
     long processStartMillis() {
         return plain.read64(PROCESS_START.offset());
+    }
+
+    long endedAtMillis() {
+        return plain.read64(ENDED_AT.offset());
     }
 
     long regionOffset() {

@@ -20,7 +20,7 @@ import java.util.List;
  *   <tr><td>0x000</td><td>64</td><td>MAGIC</td><td>{@value #MAGIC_VALUE_HEX}, the bytes {@code "SYSMEMDV"}; written last
  *       when a host starts, with a release store, so a reader that sees it sees every other word</td></tr>
  *   <tr><td>0x008</td><td>32</td><td>LAYOUT_VERSION</td><td>{@value #LAYOUT_VERSION_VALUE}</td></tr>
- *   <tr><td>0x00c</td><td>32</td><td>STATE</td><td>1 starting, 2 ready, 3 stopped, 4 failed ({@link RemoteState}); release stores</td></tr>
+ *   <tr><td>0x00c</td><td>32</td><td>STATE</td><td>1 starting, 2 ready, 3 stopped, 4 failed, 5 removed ({@link RemoteState}); release stores</td></tr>
  *   <tr><td>0x010</td><td>64</td><td>HEARTBEAT</td><td>incremented by the host every HEARTBEAT_PERIOD while it runs; release stores</td></tr>
  *   <tr><td>0x018</td><td>64</td><td>HEARTBEAT_PERIOD</td><td>nanoseconds between two heartbeats</td></tr>
  *   <tr><td>0x020</td><td>64</td><td>PID</td><td>the host process's id, 0 if it does not say</td></tr>
@@ -30,7 +30,10 @@ import java.util.List;
  *   <tr><td>0x038</td><td>64</td><td>REGION_SIZE</td><td>the region's size in bytes</td></tr>
  *   <tr><td>0x040</td><td>32 bytes</td><td>KIND</td><td>the device kind, ASCII ({@code [a-z0-9-]}, 1 to 32 characters), padded with NUL bytes</td></tr>
  *   <tr><td>0x060</td><td>32</td><td>FAILURE_LENGTH</td><td>length in bytes of FAILURE, written before STATE = failed</td></tr>
- *   <tr><td>0x064</td><td>-</td><td>-</td><td>reserved up to 0x0ff</td></tr>
+ *   <tr><td>0x064</td><td>-</td><td>-</td><td>reserved</td></tr>
+ *   <tr><td>0x068</td><td>64</td><td>ENDED_AT</td><td>when the device stopped, failed or was removed, milliseconds since the
+ *       epoch, written before the STATE that says so; 0 while it runs</td></tr>
+ *   <tr><td>0x070</td><td>-</td><td>-</td><td>reserved up to 0x0ff</td></tr>
  *   <tr><td>0x100</td><td>up to {@value #FAILURE_CAPACITY} bytes</td><td>FAILURE</td><td>why the device failed, UTF-8</td></tr>
  *   <tr><td>{@value #HEADER_SIZE_HEX}</td><td>REGION_SIZE bytes</td><td>-</td><td>the device's region</td></tr>
  * </table>
@@ -99,9 +102,12 @@ public final class RemoteLayout {
     /** 0x060. */
     public static final Register FAILURE_LENGTH = Register.of("FAILURE_LENGTH", 0x060, Width.U32);
 
+    /** 0x068. */
+    public static final Register ENDED_AT = Register.of("ENDED_AT", 0x068, Width.U64);
+
     /** Every word of the header, by offset (KIND and FAILURE are byte strings). */
     public static final List<Register> REGISTERS = List.of(MAGIC, LAYOUT_VERSION, STATE, HEARTBEAT, HEARTBEAT_PERIOD,
-            PID, PROCESS_START, REGION_OFFSET, REGION_SIZE, FAILURE_LENGTH);
+            PID, PROCESS_START, REGION_OFFSET, REGION_SIZE, FAILURE_LENGTH, ENDED_AT);
 
     /**
      * The size of a file holding the header and a device region of {@code regionSize} bytes.

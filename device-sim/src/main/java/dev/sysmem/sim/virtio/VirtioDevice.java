@@ -5,6 +5,7 @@ import dev.sysmem.io.FieldAccess;
 import dev.sysmem.io.Register;
 import dev.sysmem.io.SysMem;
 import dev.sysmem.io.Width;
+import dev.sysmem.io.spi.Scheduling;
 import dev.sysmem.sim.Device;
 import dev.sysmem.sim.DeviceContext;
 import dev.sysmem.sim.Doorbell;
@@ -203,7 +204,7 @@ public final class VirtioDevice implements Device {
     }
 
     private void signalUsedBuffer() {
-        registers.lock().lock();
+        Scheduling.lock(registers.lock());
         try {
             registers.update(INTERRUPT_STATUS, v -> v | INTERRUPT_USED_BUFFER);
             interrupt.raise();

@@ -84,6 +84,7 @@ public final class VirtqueueDevice {
     private int usedShadow;
     private int publishedUsed;
     private int signalledUsed;
+    private boolean notificationsEnabled = true;
     private VirtqueueFault fault;
 
     private long chainsServed;
@@ -197,6 +198,10 @@ public final class VirtqueueDevice {
             }
         } finally {
             chainsServed += served;
+            if (served > 0 && eventIdx && !notificationsEnabled) {
+                // Keep avail_event out of the driver's reach as last_avail_idx moves.
+                ring.write16(layout.availEvent(), busyAvailEvent());
+            }
             publishUsed(fault == null);
         }
         return served;
@@ -216,6 +221,7 @@ public final class VirtqueueDevice {
      *         buffers are available and must be served first
      */
     public boolean enableNotifications() {
+        notificationsEnabled = true;
         if (eventIdx) {
             ring.write16(layout.availEvent(), lastAvail);
         } else {
@@ -226,15 +232,35 @@ public final class VirtqueueDevice {
     }
 
     /**
-     * Tells the driver kicks are not needed while the device is busy: {@code used.flags =
-     * NO_NOTIFY} without {@code EVENT_IDX}. With {@code EVENT_IDX} nothing is written ("The device
-     * MUST set flags to 0"): {@code avail_event} stays behind the driver's index, so the driver
-     * does not kick again until it catches up with it. Both are hints; the driver may still kick.
+     * Tells the driver kicks are not needed while the device is busy, until
+     * {@link #enableNotifications()} re-arms them before the device sleeps. Without
+     * {@code EVENT_IDX}: {@code used.flags = NO_NOTIFY}. With it the flags stay 0 ("The device MUST
+     * set flags to 0") and {@code avail_event} moves out of the driver's reach instead, to
+     * {@link #busyAvailEvent()}, and {@link #processAvailable} keeps it there as
+     * {@code last_avail_idx} moves. Leaving {@code avail_event} where the last re-arm put it would
+     * not do: if the driver published the entry the device asked for but has not decided on its
+     * kick yet when the device, already awake, disables, it still kicks; and a driver that wraps
+     * past it while the device works kicks again. Both are hints; the driver may still kick.
      */
     public void disableNotifications() {
-        if (!eventIdx) {
+        notificationsEnabled = false;
+        if (eventIdx) {
+            ring.write16(layout.availEvent(), busyAvailEvent());
+        } else {
             ring.write16(layout.usedFlags(), USED_F_NO_NOTIFY);
         }
+    }
+
+    /**
+     * The {@code avail_event} of a busy device: {@code last_avail_idx - 1 - min(size, 0x7fff)}.
+     * The driver kicks when an index it publishes in one batch equals it; a driver that decides
+     * on a kick at least once per queue size of buffers has its undecided batch within a queue
+     * size below {@code avail.idx} and cannot publish more than a queue size beyond
+     * {@code last_avail_idx}, so the batch never reaches this index, from below or, after a wrap,
+     * from above (at the largest queue size, 32768, only a batch of exactly 32768 could).
+     */
+    private int busyAvailEvent() {
+        return (lastAvail - 1 - Math.min(size, 0x7fff)) & 0xffff;
     }
 
     /** Whether a fault stopped the queue. */

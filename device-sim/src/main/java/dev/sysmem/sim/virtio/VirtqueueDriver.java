@@ -390,11 +390,17 @@ public final class VirtqueueDriver {
                 completion.complete(head, len);
             }
         }
-        if (harvested > 0 && interruptsEnabled && eventIdx) {
-            // Ask for an interrupt at the next used entry, and make that visible before the next
-            // read of used.idx (virtio_store_mb).
-            ring.write16(layout.usedEvent(), lastUsed);
-            Barriers.mb();
+        if (harvested > 0 && eventIdx) {
+            if (interruptsEnabled) {
+                // Ask for an interrupt at the next used entry, and make that visible before the
+                // next read of used.idx (virtio_store_mb).
+                ring.write16(layout.usedEvent(), lastUsed);
+                Barriers.mb();
+            } else {
+                // Keep used_event 65535 ahead of the device as last_used_idx moves (see
+                // disableInterrupts): the device never gets further than a queue size ahead.
+                ring.write16(layout.usedEvent(), (lastUsed - 1) & 0xffff);
+            }
         }
         return harvested;
     }
@@ -435,14 +441,19 @@ public final class VirtqueueDriver {
     }
 
     /**
-     * Tells the device interrupts are not needed: {@code avail.flags = NO_INTERRUPT} without
-     * {@code EVENT_IDX}; with it, {@code used_event} is simply no longer advanced by
-     * {@link #harvest} ("The driver MUST set flags to 0"), so the device interrupts at most once
-     * more. Both are hints: the driver must tolerate interrupts it did not ask for.
+     * Tells the device interrupts are not needed while the driver is busy, until
+     * {@link #enableInterrupts()} re-arms them before the driver sleeps. Without {@code EVENT_IDX}:
+     * {@code avail.flags = NO_INTERRUPT}. With it the flags stay 0 ("The driver MUST set flags to
+     * 0"), {@link #harvest} stops advancing {@code used_event}, and {@code used_event =
+     * last_used_idx - 1}, moved along by each {@link #harvest}: 65535 entries ahead of anything
+     * the device can publish before the re-arm, so no used entry crosses it (Linux writes an arbitrary far value here for the same
+     * reason). Both are hints: the driver must tolerate interrupts it did not ask for.
      */
     public void disableInterrupts() {
         interruptsEnabled = false;
-        if (!eventIdx) {
+        if (eventIdx) {
+            ring.write16(layout.usedEvent(), (lastUsed - 1) & 0xffff);
+        } else {
             ring.write16(layout.availFlags(), VirtqueueDevice.AVAIL_F_NO_INTERRUPT);
         }
     }

@@ -21,9 +21,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Each behaviour of QEMU's edu device, from its specification ({@code docs/specs/edu.rst} in QEMU)
- * and from what QEMU 7.2's {@code hw/misc/edu.c} does; the statement a test follows is in its
- * comment.
+ * Each behaviour of QEMU's edu device, from its specification (docs/specs/edu.rst) and from what
+ * QEMU 7.2 was observed to do when a guest drove it (hw/misc/edu.c); the quoted statement is in
+ * each test's comment.
  */
 class EduDeviceTest {
 
@@ -362,6 +362,24 @@ class EduDeviceTest {
         assertThat(failure.getCause()).isInstanceOf(DmaFault.class)
                 .hasMessage("device 'edu': DMA write of 16 bytes at 0x40ffa is outside the device's DMA buffer "
                         + "[0x40000, 0x41000); nothing was copied");
+    }
+
+    @Test
+    void aDmaOfZeroBytesIsRefusedAsQemusRangeCheckRefusesIt() {
+        // edu.c edu_check_range(addr, size1, start, size2) passes only if end1 = addr + size1 > addr
+        EduDevice edu = edu();
+        Mmio bar0 = edu.mmio();
+        DeviceRunner runner = new DeviceRunner().start(edu);
+        bar0.write64(0x80, RAM_BASE);
+        bar0.write64(0x88, DMA_BUFFER_ADDRESS);
+        bar0.write64(0x90, 0);
+        bar0.write64(0x98, DMA_START);
+        soon().until(() -> runner.failure().isPresent());
+
+        assertThatThrownBy(runner::stop).isInstanceOf(DeviceFailureException.class)
+                .cause().isInstanceOf(DmaFault.class)
+                .hasMessage("device 'edu': DMA write of 0 bytes at 0x40000 refused: a count of 0 is not a range; "
+                        + "edu's range check needs the end past the start; nothing was copied");
     }
 
     @Test

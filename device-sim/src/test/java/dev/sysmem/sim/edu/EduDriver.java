@@ -2,6 +2,7 @@ package dev.sysmem.sim.edu;
 
 import dev.sysmem.io.Io;
 import dev.sysmem.io.Poll;
+import dev.sysmem.sim.DeviceHealth;
 import dev.sysmem.sim.InterruptLine;
 
 import java.time.Duration;
@@ -24,9 +25,17 @@ final class EduDriver {
     private final AtomicLong factorialInterrupts = new AtomicLong();
     private final AtomicLong dmaInterrupts = new AtomicLong();
 
+    private final DeviceHealth health;
+
     EduDriver(Io bar0, InterruptLine irq, Duration timeout) {
+        this(bar0, irq, timeout, DeviceHealth.UNWATCHED);
+    }
+
+    /** A driver whose every wait also watches {@code health}: a dead device ends it at once. */
+    EduDriver(Io bar0, InterruptLine irq, Duration timeout, DeviceHealth health) {
         this.bar0 = bar0;
         this.timeout = timeout;
+        this.health = health;
         irq.attach(this::handleInterrupt);
     }
 
@@ -60,7 +69,7 @@ final class EduDriver {
         bar0.write32(STATUS.offset(), STATUS_IRQ_ON_FACTORIAL);
         long before = factorialInterrupts.get();
         bar0.write32(FACTORIAL.offset(), n);
-        Poll.readPollTimeout(factorialInterrupts::get, count -> count > before, POLL_SLEEP, timeout);
+        Poll.readPollTimeout(health.guard(factorialInterrupts::get), count -> count > before, POLL_SLEEP, timeout);
         return bar0.read32(FACTORIAL.offset());
     }
 
@@ -68,7 +77,7 @@ final class EduDriver {
     int factorialPolling(int n) throws InterruptedException {
         bar0.write32(STATUS.offset(), 0);
         bar0.write32(FACTORIAL.offset(), n);
-        Poll.readPollTimeout(() -> bar0.read32(STATUS.offset()), s -> (s & STATUS_COMPUTING) == 0, POLL_SLEEP, timeout);
+        Poll.readPollTimeout(health.guard(() -> bar0.read32(STATUS.offset())), s -> (s & STATUS_COMPUTING) == 0, POLL_SLEEP, timeout);
         return bar0.read32(FACTORIAL.offset());
     }
 
@@ -90,9 +99,9 @@ final class EduDriver {
         long before = dmaInterrupts.get();
         bar0.write64(DMA_COMMAND.offset(), DMA_START | direction | (interrupt ? DMA_IRQ : 0));
         if (interrupt) {
-            Poll.readPollTimeout(dmaInterrupts::get, c -> c > before, POLL_SLEEP, timeout);
+            Poll.readPollTimeout(health.guard(dmaInterrupts::get), c -> c > before, POLL_SLEEP, timeout);
         } else {
-            Poll.readPollTimeout(() -> bar0.read64(DMA_COMMAND.offset()), c -> (c & DMA_START) == 0, POLL_SLEEP, timeout);
+            Poll.readPollTimeout(health.guard(() -> bar0.read64(DMA_COMMAND.offset())), c -> (c & DMA_START) == 0, POLL_SLEEP, timeout);
         }
     }
 }

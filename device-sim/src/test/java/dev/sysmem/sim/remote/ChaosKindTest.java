@@ -94,23 +94,23 @@ class ChaosKindTest {
         try (SharedMemory file = SharedMemory.create(path, RemoteLayout.fileSize(4096));
              RemoteDeviceHost host = RemoteDeviceHost.builder(file, kind).heartbeatPeriod(Duration.ofMillis(10)).start();
              RemoteDevice device = connectOrStopped(path)) {
-            assertThat(host.ended()).succeedsWithin(Duration.ofSeconds(20)).isEqualTo(RemoteState.STOPPED);
+            assertThat(host.ended()).succeedsWithin(Duration.ofSeconds(20)).isEqualTo(RemoteState.REMOVED);
             assertThat(((ChaosDevice) host.device()).isRemoved()).isTrue();
             assertThat(host.activity()).isEqualTo("20 writes, seed 3, removed");
             assertThat(file.io().read64(RemoteLayout.MAGIC.offset())).isEqualTo(RemoteLayout.MAGIC_VALUE);
             if (device != null) {
                 assertThatThrownBy(device::checkAlive).isInstanceOf(RemoteDeviceDiedException.class)
-                        .hasMessageContaining("it was stopped");
+                        .hasMessageContaining("it was removed");
             }
         }
     }
 
-    /** The device may be removed before the driver connects: then the connection reports it stopped. */
+    /** The device may be removed before the driver connects: then the connection reports it removed. */
     private static RemoteDevice connectOrStopped(Path path) throws IOException, InterruptedException {
         try {
             return RemoteDevice.connect(path, "chaos", Duration.ofSeconds(20));
         } catch (RemoteDeviceDiedException e) {
-            assertThat(e.state()).isEqualTo(RemoteState.STOPPED);
+            assertThat(e.state()).isEqualTo(RemoteState.REMOVED);
             return null;
         }
     }

@@ -19,7 +19,7 @@ class RemoteLayoutTest {
         assertThat(REGISTERS).extracting(r -> r.name() + "@" + Long.toHexString(r.offset()) + ":" + r.width())
                 .containsExactly("MAGIC@0:u64", "LAYOUT_VERSION@8:u32", "STATE@c:u32", "HEARTBEAT@10:u64",
                         "HEARTBEAT_PERIOD@18:u64", "PID@20:u64", "PROCESS_START@28:u64", "REGION_OFFSET@30:u64",
-                        "REGION_SIZE@38:u64", "FAILURE_LENGTH@60:u32");
+                        "REGION_SIZE@38:u64", "FAILURE_LENGTH@60:u32", "ENDED_AT@68:u64");
         assertThat(KIND_OFFSET).isEqualTo(0x40);
         assertThat(FAILURE_OFFSET).isEqualTo(0x100);
         assertThat(HEADER_SIZE).isEqualTo(4096).isEqualTo(Long.decode(HEADER_SIZE_HEX));
@@ -28,6 +28,7 @@ class RemoteLayoutTest {
         assertThat(RemoteState.READY.code()).isEqualTo(2);
         assertThat(RemoteState.STOPPED.code()).isEqualTo(3);
         assertThat(RemoteState.FAILED.code()).isEqualTo(4);
+        assertThat(RemoteState.REMOVED.code()).isEqualTo(5);
         assertThat(RemoteState.of(0)).isEmpty();
     }
 

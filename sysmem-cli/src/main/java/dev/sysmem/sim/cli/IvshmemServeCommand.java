@@ -63,8 +63,9 @@ public final class IvshmemServeCommand implements Callable<Integer> {
             description = "UNIX socket to listen on (QEMU: -chardev socket,path=PATH).")
     Path socket;
 
-    @Option(names = "--shm", required = true, paramLabel = "FILE",
-            description = "Shared-memory file to create, e.g. /dev/shm/sysmem-ivshmem; it must not exist.")
+    @Option(names = "--shm", paramLabel = "FILE",
+            description = "Shared-memory file to create, e.g. /dev/shm/sysmem-ivshmem; it must not exist. "
+                    + "Without it the memory is a sealed memfd, which no peer can truncate.")
     Path shm;
 
     @Option(names = "--size", defaultValue = "1M", paramLabel = "BYTES", converter = SizeConverter.class,
@@ -114,7 +115,8 @@ public final class IvshmemServeCommand implements Callable<Integer> {
         }
         SharedMemory memory;
         try {
-            memory = SharedMemory.create(shm, size);
+            // A sealed memfd unless a path is asked for: QEMU gets it by descriptor, and no peer can shrink it.
+            memory = shm == null ? SharedMemory.sealed("sysmem-ivshmem", size) : SharedMemory.create(shm, size);
         } catch (FileAlreadyExistsException e) {
             err.println("serve: " + shm + " already exists; remove it or choose another --shm");
             return 1;
@@ -133,7 +135,8 @@ public final class IvshmemServeCommand implements Callable<Integer> {
              IvshmemPeer peer = server.addPeer();
              DeviceRunner runner = new DeviceRunner()) {
             Runtime.getRuntime().addShutdownHook(hook);
-            out.printf("ivshmem server on %s: %d bytes of %s, %d vector(s) per peer%n", socket, size, shm, vectors);
+            out.printf("ivshmem server on %s: %d bytes of %s, %d vector(s) per peer%n", socket, size,
+                    shm != null ? shm : "a sealed memfd", vectors);
             out.printf("device peer %d: a guest rings its vector v with Doorbell = 0x%08x | v%n", peer.id(),
                     Ivshmem.doorbell(peer.id(), 0));
             String guestMode = "";
@@ -164,7 +167,7 @@ public final class IvshmemServeCommand implements Callable<Integer> {
             err.println("serve: " + e.getMessage());
             return 1;
         } finally {
-            if (!keep) {
+            if (!keep && shm != null) {
                 Files.deleteIfExists(shm);
             }
             stopped.countDown();

@@ -7,6 +7,7 @@ import dev.sysmem.io.SharedMemory;
 import dev.sysmem.sim.AccessTrace;
 import dev.sysmem.sim.DeviceFailureException;
 import dev.sysmem.sim.DeviceStuckException;
+import dev.sysmem.sim.remote.DeviceFile;
 import dev.sysmem.sim.remote.DeviceKind;
 import dev.sysmem.sim.remote.RemoteDeviceHost;
 import dev.sysmem.sim.remote.RemoteLayout;
@@ -26,6 +27,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -149,6 +151,7 @@ final class RunKindCommand implements Callable<Integer> {
         if (create) {
             long fileSize = size != null ? size : RemoteLayout.fileSize(kind.defaultRegionSize());
             checkSize(fileSize, smallest);
+            takeOverIfAbandoned();
             try {
                 memory = SharedMemory.create(file, fileSize);
             } catch (FileAlreadyExistsException e) {
@@ -177,6 +180,29 @@ final class RunKindCommand implements Callable<Integer> {
             if (create && !keep) {
                 Files.deleteIfExists(file);
             }
+        }
+    }
+
+    /**
+     * Removes {@code --file} if it is a device file whose owner is provably dead (a crashed
+     * host's leftover), saying so; refuses it, naming the owner, if the owner lives.
+     */
+    private void takeOverIfAbandoned() throws IOException {
+        Optional<DeviceFile> found = DeviceFile.read(file);
+        if (found.isEmpty()) {
+            return;
+        }
+        DeviceFile leftover = found.get();
+        if (leftover.abandoned()) {
+            if (leftover.removeIfAbandoned()) {
+                PrintWriter out = spec.commandLine().getOut();
+                out.println(spec.root().name() + ": taking over " + file + ": its " + leftover.kind() + " device's process "
+                        + leftover.pid() + " (started " + leftover.processStart() + ") is gone");
+                out.flush();
+            }
+        } else if (leftover.pid() != 0) {
+            throw new FileAlreadyExistsException(file.toString(), null, "is in use by a running " + leftover.kind()
+                    + " device (pid " + leftover.pid() + "); stop it first, or choose another file");
         }
     }
 

@@ -11,9 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code sysmem sim}: {@code list} shows the device kinds, {@code run <kind>} runs one in the
- * foreground over a shared file for a driver in another process or a QEMU guest, {@code serve} is
- * the ivshmem server for QEMU's {@code ivshmem-doorbell} ({@link IvshmemServeCommand}).
+ * {@code sysmem sim}: {@code list} shows the device kinds, {@code run <kind>}
+ * runs one in the foreground over a shared file for a driver in another process or a QEMU guest,
+ * {@code serve} is the ivshmem server for QEMU's {@code ivshmem-doorbell}
+ * ({@link IvshmemServeCommand}), {@code clean} removes device files whose device process died
+ * ({@link CleanCommand}); {@code run --create} takes such a file over by itself.
  *
  * <p>Exit codes are {@link dev.sysmem.cli.ExitCode}'s: 0 success, 1 the device failed or could
  * not be started (a file that exists with {@code --create}, a missing file or directory without
@@ -56,11 +58,12 @@ public final class SysmemSim implements Runnable {
         cli.addSubcommand("list", new ListCommand());
         cli.addSubcommand("run", RunCommand.create());
         cli.addSubcommand("serve", new IvshmemServeCommand());
+        cli.addSubcommand("clean", new CleanCommand());
         return cli;
     }
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: list, run or serve");
+        throw new ParameterException(spec.commandLine(), "Missing command: list, run, serve or clean");
     }
 }

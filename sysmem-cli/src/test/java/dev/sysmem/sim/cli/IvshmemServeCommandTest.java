@@ -65,6 +65,21 @@ class IvshmemServeCommandTest {
     }
 
     @Test
+    void without_a_path_the_memory_is_a_sealed_memfd_the_guest_receives_by_descriptor() throws Exception {
+        Path socket = dir.resolve("sealed.sock");
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> command().execute(
+                "--socket", socket.toString(), "--size", "64K", "--duration", "2s"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> out.toString().contains("test guest:"));
+        try (IvshmemClient guest = IvshmemClient.connect(socket, 1, Duration.ofSeconds(5))) {
+            SysMem mailbox = guest.memory();
+            assertThat(mailbox.size()).isEqualTo(64 * 1024);
+            await().atMost(Duration.ofSeconds(10)).until(() -> mailbox.read32(MailboxLayout.DEVICE_STATE.offset()) == MailboxLayout.STATE_READY);
+        }
+        assertThat(exit.get(10, TimeUnit.SECONDS)).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("65536 bytes of a sealed memfd");
+    }
+
+    @Test
     void a_size_that_is_not_a_power_of_two_is_refused_with_the_reason() {
         Path shm = dir.resolve("shm");
         int exit = command().execute("--socket", dir.resolve("s.sock").toString(), "--shm", shm.toString(), "--size", "3M");

@@ -77,7 +77,7 @@ class SysmemSimTest {
 
     @ParameterizedTest(name = "sysmem sim {0}")
     @CsvSource(delimiter = '|', value = {
-            "''                                                   | Missing command: list, run or serve",
+            "''                                                   | Missing command: list, run, serve or clean",
             "frobnicate                                           | Unmatched argument at index 1: 'frobnicate'",
             "run                                                  | Missing device kind: run KIND, one of [mailbox, chaos]",
             "run nosuch --file /dev/shm/x                         | Unmatched arguments from index 2: 'nosuch'",

@@ -1,7 +1,12 @@
 package dev.sysmem.io.spi;
 
+import dev.sysmem.io.Width;
+
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * The one place where sysmem's waiting, timing and fencing code asks whether a controlled
@@ -81,6 +86,72 @@ public final class Scheduling {
         SchedulingHooks hooks = installed;
         if (hooks != null) {
             hooks.point(label);
+        }
+    }
+
+    /** A scheduling point for an event ({@code what}) on {@code subject}; nothing unless managed. */
+    public static void event(String what, String subject) {
+        SchedulingHooks hooks = installed;
+        if (hooks != null) {
+            hooks.event(what, subject);
+        }
+    }
+
+    /** Whether a controlled scheduler runs the current thread. */
+    public static boolean isManaged() {
+        SchedulingHooks hooks = installed;
+        return hooks != null && hooks.isManaged();
+    }
+
+    /**
+     * For a managed thread only (see {@link #isManaged()}): blocks until {@code condition} holds or
+     * {@code timeoutNanos} of virtual time pass; see {@link SchedulingHooks#await}.
+     *
+     * @return whether the condition held when the thread resumed
+     * @throws IllegalStateException if the current thread is not managed
+     */
+    public static boolean await(BooleanSupplier condition, long timeoutNanos, String reason) throws InterruptedException {
+        SchedulingHooks hooks = installed;
+        if (hooks == null || !hooks.isManaged()) {
+            throw new IllegalStateException("thread '" + Thread.currentThread().getName()
+                    + "' is not run by a controlled scheduler; it cannot wait for " + reason + " through one");
+        }
+        return hooks.await(condition, timeoutNanos, reason);
+    }
+
+    /**
+     * The body to give a new thread named {@code name}: {@code body} itself normally; a body the
+     * scheduler controls when a managed thread creates it (see {@link SchedulingHooks#threadBody}).
+     */
+    public static Runnable threadBody(String name, Runnable body) {
+        SchedulingHooks hooks = installed;
+        return hooks == null ? body : hooks.threadBody(name, body);
+    }
+
+    /** {@link Thread#join(Duration)}, or a wait the scheduler controls for a managed caller. */
+    public static boolean join(Thread thread, Duration timeout) throws InterruptedException {
+        SchedulingHooks hooks = installed;
+        if (hooks == null) {
+            return thread.join(timeout);
+        }
+        return hooks.join(thread, timeout.toNanos());
+    }
+
+    /** {@link ReentrantLock#lock()}, or an acquisition the scheduler sees block for a managed thread. */
+    public static void lock(ReentrantLock lock) {
+        SchedulingHooks hooks = installed;
+        if (hooks == null) {
+            lock.lock();
+        } else {
+            hooks.lock(lock);
+        }
+    }
+
+    /** Reports a trapped register access just made (a scheduling point for a managed thread). */
+    public static void registerAccess(String region, long offset, Width width, boolean write, long value) {
+        SchedulingHooks hooks = installed;
+        if (hooks != null) {
+            hooks.registerAccess(region, offset, width, write, value);
         }
     }
 }

@@ -1,0 +1,189 @@
+package dev.sysmem.litmus;
+
+import dev.sysmem.cli.DurationConverter;
+import dev.sysmem.cli.ExitCode;
+import dev.sysmem.litmus.model.LitmusParser;
+import dev.sysmem.litmus.model.LitmusProgram;
+import dev.sysmem.litmus.model.LitmusSyntaxException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * The {@code litmus} command: {@code litmus run FILE|DIR...} runs herd-format C litmus tests
+ * through SysMem on this machine and prints a verdict per test.
+ *
+ * <p><b>Exit codes</b> ({@code litmus run}):
+ * <table>
+ *   <caption>Exit codes</caption>
+ *   <tr><td>0</td><td>every test is CONSISTENT, STRONGER-THAN-MODEL, NOT-PROMISED, UNSUPPORTED or NOT-RUN</td></tr>
+ *   <tr><td>1</td><td>a VIOLATION (an outcome the model forbids was seen) or an ERROR (a test threw,
+ *       crashed or the time budget ran out)</td></tr>
+ *   <tr><td>2</td><td>a usage error: unknown option, bad value, missing file, or a malformed litmus file
+ *       (each named with line and column); nothing was run</td></tr>
+ * </table>
+ *
+ * <pre>
+ * litmus run litmus/src/test/litmus                          # every file, jcstress quick mode
+ * litmus run --mode sanity --report target/litmus-report MP+poonceonces.litmus
+ * </pre>
+ * Through Maven: {@code mvn -B -q -pl litmus -am process-classes -Plitmus -Dlitmus.args="run FILE..."}.
+ * The class is a standalone picocli command; {@link LitmusSysmemCommand} registers it as {@code sysmem litmus}.
+ */
+@Command(name = "litmus", description = "Herd-format C litmus tests (the Linux kernel's memory-model tests) run "
+        + "through SysMem on this machine.", subcommands = LitmusCommand.Run.class, synopsisSubcommandLabel = "COMMAND",
+        mixinStandardHelpOptions = false)
+public final class LitmusCommand implements Runnable {
+
+    /** Exit code: a VIOLATION or an ERROR ({@link ExitCode#FAILED}). */
+    public static final int EXIT_FAILED = ExitCode.FAILED;
+    /** Exit code: a usage error or a malformed litmus file ({@link ExitCode#USAGE}). */
+    public static final int EXIT_USAGE = ExitCode.USAGE;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    /** Runs the command line and exits with its code. */
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line, ready to execute. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new LitmusCommand());
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            command.getErr().println("litmus: " + (e instanceof IOException || e instanceof IllegalArgumentException
+                    || e instanceof IllegalStateException ? e.getMessage() : "unexpected error: " + e));
+            if (!(e instanceof IOException || e instanceof IllegalArgumentException || e instanceof IllegalStateException)) {
+                e.printStackTrace(command.getErr());
+            }
+            command.getErr().flush();
+            return EXIT_FAILED;
+        });
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: run");
+    }
+
+    /** {@code litmus run}. */
+    @Command(name = "run", description = "Translate, run with jcstress and judge each test against its Result: line.",
+            mixinStandardHelpOptions = true)
+    public static final class Run implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(arity = "1..*", paramLabel = "FILE|DIR", description = "Litmus files, or directories searched for "
+                + "*.litmus files.")
+        List<Path> paths;
+
+        @Option(names = "--mode", defaultValue = "quick", description = "jcstress mode: sanity, quick, default, tough, "
+                + "stress (default: ${DEFAULT-VALUE}).")
+        String mode;
+
+        @Option(names = "--time-budget", defaultValue = "30m", converter = DurationConverter.class,
+                description = "Wall-clock limit of the jcstress run, e.g. 90s, 5m, 1h, PT1M30S (default: ${DEFAULT-VALUE}).")
+        Duration budget;
+
+        @Option(names = "--all-jvm-configurations", description = "Run each test in jcstress's auto-detected JVM "
+                + "configurations (interpreter, C1, C2, ...: four times longer) instead of one tiered configuration.")
+        boolean allConfigurations;
+
+        @Option(names = "--work", description = "Where generated sources, classes and jcstress's log go (default: a "
+                + "new temporary directory).")
+        Path work;
+
+        @Option(names = "--report", description = "Write " + LitmusReport.MARKDOWN + " and " + LitmusReport.HTML
+                + " into this directory.")
+        Path report;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!List.of("sanity", "quick", "default", "tough", "stress").contains(mode)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--mode must be sanity, quick, default, "
+                        + "tough or stress, was '" + mode + "'");
+            }
+            if (budget.isZero()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--time-budget must be more than 0");
+            }
+            for (Path p : paths) {
+                if (!Files.exists(p)) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "no such litmus file or directory: " + p);
+                }
+            }
+            return run(System.out, System.err);
+        }
+
+        int run(PrintStream out, PrintStream err) throws IOException, InterruptedException {
+            List<Path> files = LitmusRun.litmusFiles(paths);
+            if (files.isEmpty()) {
+                throw new IllegalArgumentException("no .litmus file in " + paths);
+            }
+            List<LitmusProgram> programs = new ArrayList<>();
+            List<LitmusSyntaxException> malformed = new ArrayList<>();
+            for (Path f : files) {
+                try {
+                    programs.add(LitmusParser.parse(f));
+                } catch (LitmusSyntaxException e) {
+                    malformed.add(e);
+                }
+            }
+            if (!malformed.isEmpty()) {
+                malformed.forEach(e -> err.println("litmus: " + e.getMessage()));
+                err.println("litmus: " + malformed.size() + " malformed file(s); nothing was run");
+                return EXIT_USAGE;
+            }
+            Path dir = work != null ? work : Files.createTempDirectory("sysmem-litmus");
+            LitmusRun.Settings settings = new LitmusRun.Settings(mode, budget, dir, allConfigurations);
+            List<TestVerdict> rows = LitmusRun.run(programs, settings, out);
+            String header = header(settings);
+            out.println();
+            out.println(header);
+            out.print(LitmusReport.markdownTable(rows));
+            out.println(LitmusReport.summary(rows));
+            if (report != null) {
+                LitmusReport.write(report, header, rows);
+                out.println("litmus: report in " + report.resolve(LitmusReport.MARKDOWN) + " and " + LitmusReport.HTML);
+            }
+            return rows.stream().anyMatch(r -> r.verdict().failsRun()) ? EXIT_FAILED : ExitCode.OK;
+        }
+
+        private static String header(LitmusRun.Settings settings) {
+            String load;
+            try {
+                load = Files.readString(Path.of("/proc/loadavg")).strip().split(" ")[0];
+            } catch (IOException | RuntimeException e) {
+                load = "unknown";
+            }
+            return String.format(Locale.ROOT, "%s; %d CPUs (%s), load average %s at the end; %s %s; jcstress 0.16 -m %s, %s.",
+                    OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE), Runtime.getRuntime()
+                            .availableProcessors(), System.getProperty("os.arch"), load, System.getProperty("java.vm.name"),
+                    System.getProperty("java.vm.version"), settings.mode(), settings.allJvmConfigurations()
+                            ? "every auto-detected JVM configuration" : "one JVM configuration (tiered compilation)")
+                    + (settings.mode().equals("sanity") ? " Sanity mode runs each test a handful of times: it checks the "
+                    + "pipeline, not the hardware; a Never seen as Never here is weak evidence." : "");
+        }
+    }
+}
