@@ -4,7 +4,7 @@ package dev.sysmem.stress;
  * The rows of the claims report: each property a stress test shows, in the order the report lists
  * them.
  *
- * <p>A <em>claim</em> is something an access mode promises (DESIGN.md's mode table); its test
+ * <p>A <em>claim</em> is something an access mode promises (docs/DESIGN.md's mode table); its test
  * marks the outcome that would break it FORBIDDEN in the modes that promise it and
  * ACCEPTABLE_INTERESTING in the modes that do not. A row's <em>controls</em> are the tests that
  * can show the weak outcome: the same test in a mode that does not promise the property, and the

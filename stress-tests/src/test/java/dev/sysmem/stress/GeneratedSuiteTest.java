@@ -19,7 +19,7 @@ import static java.util.Map.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Checks the generated suite, as jcstress's annotation processor compiled it, against DESIGN.md's
+ * Checks the generated suite, as jcstress's annotation processor compiled it, against docs/DESIGN.md's
  * mode table, written out again here by hand: which mode promises which property, hence which
  * tests mark their weak outcome FORBIDDEN and which ACCEPTABLE_INTERESTING.
  */
@@ -29,7 +29,7 @@ class GeneratedSuiteTest {
     private static final Set<AccessMode> ORDERED = EnumSet.of(AccessMode.ACQUIRE_RELEASE, AccessMode.VOLATILE);
     private static final Set<AccessMode> SEQUENTIALLY_CONSISTENT = EnumSet.of(AccessMode.VOLATILE);
 
-    /** DESIGN.md: the modes in which each property's weak outcome is forbidden. */
+    /** docs/DESIGN.md: the modes in which each property's weak outcome is forbidden. */
     private static final Map<Property, Set<AccessMode>> FORBIDDEN_IN = Map.ofEntries(
             entry(Property.ATOMICITY, NON_PLAIN),
             entry(Property.NO_ELISION, NON_PLAIN),

@@ -14,6 +14,10 @@ import java.util.regex.Pattern;
  */
 public final class DurationConverter implements ITypeConverter<Duration> {
 
+    /** Made by picocli for {@code converter = DurationConverter.class}. */
+    public DurationConverter() {
+    }
+
     private static final Pattern SHORT = Pattern.compile("(\\d+)(ns|us|ms|s|m|h)");
 
     @Override

@@ -16,6 +16,10 @@ import java.util.regex.Pattern;
  */
 public final class SizeConverter implements ITypeConverter<Long> {
 
+    /** Made by picocli for {@code converter = SizeConverter.class}. */
+    public SizeConverter() {
+    }
+
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(?:([KMG])(?:I?B)?|B)?");
 
     @Override

@@ -1,5 +1,6 @@
 package dev.sysmem.io;
 
+import dev.sysmem.testing.ShmFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 

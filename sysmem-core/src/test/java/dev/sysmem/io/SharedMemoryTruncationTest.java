@@ -1,5 +1,7 @@
 package dev.sysmem.io;
 
+import dev.sysmem.testing.ChildJvm;
+import dev.sysmem.testing.ShmFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

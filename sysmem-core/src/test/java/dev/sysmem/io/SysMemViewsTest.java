@@ -1,5 +1,6 @@
 package dev.sysmem.io;
 
+import dev.sysmem.testing.ShmFiles;
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.MemoryLayout.PathElement.sequenceElement;
 import static java.lang.foreign.ValueLayout.JAVA_INT;

@@ -1,5 +1,6 @@
 package dev.sysmem.io;
 
+import dev.sysmem.testing.ShmFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;

@@ -1,19 +1,28 @@
 package dev.sysmem.testing;
 
+import java.io.File;
 import java.io.IOException;
+import java.net.URISyntaxException;
+import java.security.CodeSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A second JVM running a main class of this build: the {@code java} binary that runs the tests
- * (JDK 25; the machine's default {@code java} is older), the tests' class path, the project's JVM
- * flags. Its output goes to a file, so a child that hangs cannot block a reader; every wait has a
- * deadline, and {@link #close} kills the child if it still runs.
+ * (JDK 25; the machine's default {@code java} is older), the project's JVM flags, and a class path
+ * holding everything this JVM can see: its class path, its module path, and the place the main
+ * class was loaded from. Tests run patched into a module (on the module path) or on the class path;
+ * the child always runs on the class path, so it needs no knowledge of how surefire laid out this
+ * JVM, and gets native access as {@code ALL-UNNAMED}. Its output goes to a file, so a child that
+ * hangs cannot block a reader; every wait has a deadline, and {@link #close} kills the child if it
+ * still runs.
  */
 public final class ChildJvm implements AutoCloseable {
 
@@ -51,7 +60,7 @@ public final class ChildJvm implements AutoCloseable {
         command.add(java);
         command.addAll(jvmFlags);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classPath(main));
         command.add(main.getName());
         command.addAll(List.of(args));
         Path output = Files.createTempFile("sysmem-child-", ".out");
@@ -62,6 +71,29 @@ public final class ChildJvm implements AutoCloseable {
             Files.deleteIfExists(output);
             throw e;
         }
+    }
+
+    /** This JVM's class path and module path, and where {@code main} came from, as one class path. */
+    private static String classPath(Class<?> main) {
+        Set<String> entries = new LinkedHashSet<>();
+        CodeSource source = main.getProtectionDomain().getCodeSource();
+        if (source == null) {
+            throw new IllegalStateException("cannot tell where " + main.getName() + " was loaded from");
+        }
+        try {
+            entries.add(Path.of(source.getLocation().toURI()).toString());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("cannot tell where " + main.getName() + " was loaded from", e);
+        }
+        for (String property : List.of("jdk.module.path", "java.class.path")) {
+            String value = System.getProperty(property, "");
+            for (String entry : value.split(File.pathSeparator)) {
+                if (!entry.isEmpty()) {
+                    entries.add(entry);
+                }
+            }
+        }
+        return String.join(File.pathSeparator, entries);
     }
 
     /** Starts {@code main} and waits for it to end, at most {@code deadline}. */

@@ -18,6 +18,10 @@ public final class ShmFiles {
 
     private final List<Path> handedOut = new ArrayList<>();
 
+    /** A fresh set of names, none handed out yet. */
+    public ShmFiles() {
+    }
+
     /** A path nothing exists at yet: {@code /dev/shm/sysmem-test-PID-N-label}. */
     public synchronized Path next(String label) {
         Path path = Path.of("/dev/shm", "sysmem-test-" + ProcessHandle.current().pid() + "-"

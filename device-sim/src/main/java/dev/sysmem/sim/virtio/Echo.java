@@ -17,6 +17,10 @@ package dev.sysmem.sim.virtio;
  */
 public final class Echo implements ChainHandler {
 
+    /** An echo handler; it keeps no state. */
+    public Echo() {
+    }
+
     @Override
     public long handle(DescriptorChain chain) {
         long want = Math.min(chain.readableBytes(), chain.writableBytes());

@@ -104,7 +104,7 @@ class RemoteDeviceHostTest {
             RemoteHeader header = new RemoteHeader(mem);
             assertThat(header.failure()).contains("device 'trig-f' failed on thread device-trig-f")
                     .contains("IllegalStateException: triggered failure: command 1")
-                    .contains("at dev.sysmem.sim.contract.TriggeredKind$TriggeredDevice.run");
+                    .contains("dev.sysmem.sim.contract.TriggeredKind$TriggeredDevice.run(");
             assertThat(host.ended()).succeedsWithin(Duration.ofSeconds(1)).isEqualTo(RemoteState.FAILED);
             long beat = mem.read64(HEARTBEAT.offset());
             DeviceFailureException failure = catchThrowableOfType(DeviceFailureException.class, host::close);

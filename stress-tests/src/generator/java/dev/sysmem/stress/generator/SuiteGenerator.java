@@ -41,7 +41,7 @@ import java.util.stream.Stream;
  */
 public final class SuiteGenerator {
 
-    /** What an access mode may promise; DESIGN.md's mode table, one constant per claim. */
+    /** What an access mode may promise; docs/DESIGN.md's mode table, one constant per claim. */
     enum Guarantee {
         ATOMICITY, NO_ELISION, COHERENCE, MESSAGE_PASSING, LOAD_BUFFERING, CAUSALITY, STORE_BUFFERING, IRIW, WRITE_ORDER,
         /** The 32/64-bit atomics are sequentially consistent whatever the view's mode. */
@@ -248,7 +248,7 @@ public final class SuiteGenerator {
 
     private static String verdict(Template t, ModeAxis m, boolean promised) {
         if (promised) {
-            return m.accessMode() + " promises this (DESIGN.md), so the outcome that would break it is "
+            return m.accessMode() + " promises this (docs/DESIGN.md), so the outcome that would break it is "
                     + "FORBIDDEN: one sighting fails the run.";
         }
         if (t.property().endsWith("_CONTROL")) {

@@ -49,6 +49,10 @@ import java.util.concurrent.TimeUnit;
                 "Runs until interrupted (Ctrl-C) or for --duration."})
 public final class IvshmemServeCommand implements Callable<Integer> {
 
+    /** The command, its options at their defaults until picocli parses them. */
+    public IvshmemServeCommand() {
+    }
+
     /** How often the command checks that its device has not failed. */
     private static final Duration HEALTH_CHECK = Duration.ofMillis(500);
 
@@ -88,7 +92,7 @@ public final class IvshmemServeCommand implements Callable<Integer> {
 
     /** Runs {@code serve} as a program: {@code java ... dev.sysmem.sim.cli.IvshmemServeCommand --help}. */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new IvshmemServeCommand()).execute(args));
+        System.exit(dev.sysmem.cli.CommandLines.configure(new CommandLine(new IvshmemServeCommand())).execute(args));
     }
 
     @Override

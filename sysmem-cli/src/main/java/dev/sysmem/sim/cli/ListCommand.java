@@ -16,6 +16,9 @@ final class ListCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();

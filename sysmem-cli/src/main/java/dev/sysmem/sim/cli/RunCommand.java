@@ -20,6 +20,9 @@ final class RunCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
     /** The {@code run} command with a subcommand for every kind of {@link DeviceKinds}. */
     static CommandLine create() {
         CommandLine run = new CommandLine(new RunCommand());

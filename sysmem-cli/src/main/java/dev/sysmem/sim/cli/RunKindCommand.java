@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -142,6 +143,10 @@ final class RunKindCommand implements Callable<Integer> {
 
     private int runOnFile(CountDownLatch wake, ShutdownSignal signal) throws IOException {
         long smallest = RemoteLayout.fileSize(kind.minRegionSize());
+        Path directory = file.toAbsolutePath().getParent();
+        if (directory != null && !Files.isDirectory(directory)) {
+            throw new NoSuchFileException(directory.toString(), null, "no such directory (for --file " + file + ")");
+        }
         SharedMemory memory;
         if (create) {
             long fileSize = size != null ? size : RemoteLayout.fileSize(kind.defaultRegionSize());
@@ -160,7 +165,13 @@ final class RunKindCommand implements Callable<Integer> {
             } catch (NoSuchFileException e) {
                 throw new NoSuchFileException(file.toString(), null, "no such file; add --create to make it");
             }
-            checkSize(size != null ? size : existing, smallest);
+            if (size != null) {
+                checkSize(size, smallest);
+            } else if (existing < smallest) {
+                throw new FileSystemException(file.toString(), null, "is " + existing + " bytes, too small for a "
+                        + kind.name() + " device: it needs at least " + smallest + " bytes (" + RemoteLayout.HEADER_SIZE
+                        + " of header, " + kind.minRegionSize() + " of region); remove it and use --create");
+            }
             memory = SharedMemory.open(file, size != null ? size : existing);
         }
         try (memory) {
@@ -185,7 +196,7 @@ final class RunKindCommand implements Callable<Integer> {
         if (leftover.abandoned()) {
             if (leftover.removeIfAbandoned()) {
                 PrintWriter out = spec.commandLine().getOut();
-                out.println("sysmem-sim: taking over " + file + ": its " + leftover.kind() + " device's process "
+                out.println(spec.root().name() + ": taking over " + file + ": its " + leftover.kind() + " device's process "
                         + leftover.pid() + " (started " + leftover.processStart() + ") is gone");
                 out.flush();
             }
@@ -236,7 +247,7 @@ final class RunKindCommand implements Callable<Integer> {
                 host.state(), seconds(System.nanoTime() - started), why, host.activity(), host.heartbeat());
         out.flush();
         if (failure != null) {
-            err.println("sysmem-sim: " + failure.getMessage());
+            err.println(spec.root().name() + ": " + failure.getMessage());
             failure.printStackTrace(err);
             if (accessTrace != null) {
                 err.println(accessTrace.dump());

@@ -15,7 +15,7 @@ import java.time.Duration;
 
 /**
  * The driver tests with the device in a second JVM, started as a user would start it:
- * {@code sysmem-sim run mailbox --file FILE --create}. This JVM knows the device only through the
+ * {@code sysmem sim run mailbox --file FILE --create}. This JVM knows the device only through the
  * file.
  */
 class MailboxDriverOutOfProcessTest extends MailboxDriverContract {

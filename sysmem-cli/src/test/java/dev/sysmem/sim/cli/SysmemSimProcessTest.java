@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * {@code sysmem-sim run} in a second JVM, as a user runs it, and a driver in this JVM: a signal
+ * {@code sysmem sim run} in a second JVM, as a user runs it, and a driver in this JVM: a signal
  * stops it cleanly, a killed process is noticed, a device that fails ends the process with
  * exit code 1 and says why in the header.
  */
@@ -109,7 +109,7 @@ class SysmemSimProcessTest {
             assertThat(result.exitCode()).isEqualTo(1);
             assertThat(result.output())
                     .containsPattern("mailbox 'mailbox' on " + path + ": FAILED after \\d+\\.\\d s \\(device failed\\)")
-                    .contains("sysmem-sim: device 'mailbox' failed on thread device-mailbox")
+                    .contains("sysmem: device 'mailbox' failed on thread device-mailbox")
                     .contains("access trace: ")
                     .contains("device-mailbox mailbox ACQUIRE_RELEASE W u32 0x3c = 0x00000001");   // COMPLETED of the echo
         }

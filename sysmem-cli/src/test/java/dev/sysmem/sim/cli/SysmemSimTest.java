@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import dev.sysmem.cli.Sysmem;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -17,6 +18,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,10 +36,14 @@ class SysmemSimTest {
     record Run(int exitCode, String out, String err) {
     }
 
+    /** Runs {@code sysmem sim ARGS} as the launcher would, with only the {@code sim} command. */
     static Run execute(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = SysmemSim.commandLine();
+        CommandLine cli = Sysmem.commandLine(List.of(new SimCommand()));
+        List<String> argv = new ArrayList<>(List.of("sim"));
+        argv.addAll(List.of(args));
+        args = argv.toArray(String[]::new);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int code = cli.execute(args);
@@ -57,23 +64,23 @@ class SysmemSimTest {
     void helpListsTheCommandsAndEachKindsOwnOptions() {
         Run top = execute("--help");
         assertThat(top.exitCode()).isZero();
-        assertThat(top.out()).contains("Usage: sysmem-sim", "list", "run", "serve");
+        assertThat(top.out()).contains("Usage: sysmem sim", "list", "run", "serve");
         Run kind = execute("run", "mailbox", "--help");
         assertThat(kind.exitCode()).isZero();
-        assertThat(kind.out()).contains("Usage: sysmem-sim run mailbox", "--file=FILE", "--create", "--duration",
+        assertThat(kind.out()).contains("Usage: sysmem sim run mailbox", "--file=FILE", "--create", "--duration",
                 "--[no-]status", "--trace=N", "--doorbell");
         Run chaos = execute("run", "chaos", "--help");
         assertThat(chaos.exitCode()).isZero();
-        assertThat(chaos.out()).contains("Usage: sysmem-sim run chaos", "--file=FILE", "--seed=N", "--widths=W",
+        assertThat(chaos.out()).contains("Usage: sysmem sim run chaos", "--file=FILE", "--seed=N", "--widths=W",
                 "--offsets=FROM:TO", "--stuck-ones=MASK", "--tearing=GAP", "--remove-after=N").doesNotContain("--doorbell");
     }
 
-    @ParameterizedTest(name = "sysmem-sim {0}")
+    @ParameterizedTest(name = "sysmem sim {0}")
     @CsvSource(delimiter = '|', value = {
             "''                                                   | Missing command: list, run, serve or clean",
-            "frobnicate                                           | Unmatched argument at index 0: 'frobnicate'",
+            "frobnicate                                           | Unmatched argument at index 1: 'frobnicate'",
             "run                                                  | Missing device kind: run KIND, one of [mailbox, chaos]",
-            "run nosuch --file /dev/shm/x                         | Unmatched arguments from index 1: 'nosuch'",
+            "run nosuch --file /dev/shm/x                         | Unmatched arguments from index 2: 'nosuch'",
             "run mailbox                                          | Missing required option: '--file=FILE'",
             "run mailbox --file F --size 12Q                      | '12Q' is not a size",
             "run mailbox --file F --size 0                        | '0' is not a positive size",
@@ -84,6 +91,8 @@ class SysmemSimTest {
             "run mailbox --file F --keep                          | --keep only applies to a file made with --create",
             "run mailbox --file F --trace -1                      | --trace must not be negative, was -1",
             "run mailbox --file F --create --size 4K              | --size 4096 is too small for a mailbox device: the file needs at least 8192 bytes",
+            "run mailbox --bogus                                  | Unknown option: '--bogus'",
+            "run mailbox --file F --bogus                         | Unknown option: '--bogus'",
             "run chaos --file F --widths 12                       | '12' is not a width: use 8, 16, 32 or 64",
             "run chaos --file F --offsets 0x200:0x100             | chaos offsets [0x200, 0x100) are not a range",
             "run chaos --file F --offsets 0x200                   | '0x200' is not a range FROM:TO",
@@ -94,6 +103,10 @@ class SysmemSimTest {
         Run run = execute(argv);
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains(message);
+        List<String> lines = run.err().lines().toList();
+        assertThat(lines).as("a usage error is what was wrong and where help is, never the whole help")
+                .hasSizeBetween(2, 3);
+        assertThat(lines.getLast()).matches("Try 'sysmem sim( [a-z-]+)* --help' for the options\\.");
         assertThat(run.out()).isEmpty();
     }
 
@@ -147,18 +160,47 @@ class SysmemSimTest {
     }
 
     @Test
+    void helpWorksAtEveryLevel() {
+        for (String[] args : List.of(new String[]{"--help"}, new String[]{"run", "--help"},
+                new String[]{"run", "chaos", "-h"}, new String[]{"serve", "--help"}, new String[]{"list", "--help"})) {
+            Run run = execute(args);
+            assertThat(run.exitCode()).as(String.join(" ", args)).isZero();
+            assertThat(run.out()).as(String.join(" ", args)).startsWith("Usage: sysmem sim");
+            assertThat(run.err()).isEmpty();
+        }
+    }
+
+    @Test
+    void aMissingDirectoryAndAnEmptyFileAreNamedAndExitWith1() throws IOException {
+        Path inMissingDirectory = files.next("nodir").resolve("mbox");
+        Run noDirectory = execute("run", "mailbox", "--file", inMissingDirectory.toString(), "--create", "--duration", "1s");
+        assertThat(noDirectory.exitCode()).isEqualTo(1);
+        assertThat(noDirectory.err()).isEqualTo("sysmem: " + inMissingDirectory.getParent()
+                + ": no such directory (for --file " + inMissingDirectory + ")" + System.lineSeparator());
+
+        Path empty = files.next("empty");
+        Files.createFile(empty);
+        Run emptyFile = execute("run", "mailbox", "--file", empty.toString(), "--duration", "1s");
+        assertThat(emptyFile.exitCode()).isEqualTo(1);
+        assertThat(emptyFile.err()).isEqualTo("sysmem: " + empty + ": is 0 bytes, too small for a mailbox device: it "
+                + "needs at least 8192 bytes (4096 of header, 4096 of region); remove it and use --create"
+                + System.lineSeparator());
+        assertThat(emptyFile.err()).doesNotContain("--size");
+    }
+
+    @Test
     void fileProblemsExitWith1AndNameTheFile() throws IOException {
         Path existing = files.next("exists");
         SharedMemory.create(existing, RemoteLayout.fileSize(4096)).close();
         Run exists = execute("run", "mailbox", "--file", existing.toString(), "--create", "--duration", "1s");
         assertThat(exists.exitCode()).isEqualTo(1);
-        assertThat(exists.err()).isEqualTo("sysmem-sim: " + existing
+        assertThat(exists.err()).isEqualTo("sysmem: " + existing
                 + ": already exists; leave out --create to run over it, or remove it" + System.lineSeparator());
 
         Path missing = files.next("missing");
         Run absent = execute("run", "mailbox", "--file", missing.toString(), "--duration", "1s");
         assertThat(absent.exitCode()).isEqualTo(1);
-        assertThat(absent.err()).contains("sysmem-sim: " + missing + ": no such file; add --create to make it");
+        assertThat(absent.err()).contains("sysmem: " + missing + ": no such file; add --create to make it");
 
         Run wrongSize = execute("run", "mailbox", "--file", existing.toString(), "--size", "16K", "--duration", "1s");
         assertThat(wrongSize.exitCode()).isEqualTo(1);

@@ -50,6 +50,10 @@ import java.util.Optional;
  */
 public final class DeviceExtension implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
 
+    /** Made by JUnit for {@code @ExtendWith(DeviceExtension.class)}, which {@link SimulatedDevice} carries. */
+    public DeviceExtension() {
+    }
+
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(DeviceExtension.class);
     private static final String KEY = "device";
 
