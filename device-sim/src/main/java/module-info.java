@@ -13,5 +13,6 @@ module dev.sysmem.sim {
     exports dev.sysmem.sim.ivshmem;
     exports dev.sysmem.sim.mailbox;
     exports dev.sysmem.sim.remote;
+    exports dev.sysmem.sim.vhost;
     exports dev.sysmem.sim.virtio;
 }

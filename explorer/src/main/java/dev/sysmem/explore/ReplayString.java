@@ -168,7 +168,7 @@ public record ReplayString(int testHash, String strategy, boolean weakMemory, lo
         return Arrays.copyOf(out, n);
     }
 
-    private static String crc(String payload) {
+    static String crc(String payload) {
         CRC32 crc = new CRC32();
         crc.update(payload.getBytes(StandardCharsets.UTF_8));
         return String.format("%08x", crc.getValue());

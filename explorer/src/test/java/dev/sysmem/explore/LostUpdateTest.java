@@ -81,7 +81,7 @@ class LostUpdateTest {
     @Test
     void badReplayStringsAreRefusedNamingTheProblem() {
         assertThatThrownBy(() -> Explorer.builder("LostUpdate").replay("nonsense").build())
-                .hasMessageContaining("malformed replay string").hasMessageContaining("8 fields");
+                .hasMessageContaining("malformed replay string").hasMessageContaining("9 fields");
         String good = new ReplayString("LostUpdate".hashCode(), "RANDOM", false, 1, 1, new int[] {0, 1, 1}).format();
         assertThatThrownBy(() -> Explorer.builder("OtherTest").replay(good).build())
                 .hasMessageContaining("another test").hasMessageContaining("'OtherTest'");
@@ -89,6 +89,18 @@ class LostUpdateTest {
         assertThatThrownBy(() -> Explorer.builder("LostUpdate").replay(altered).build())
                 .hasMessageContaining("checksum");
         assertThatThrownBy(() -> Strategy.parse("dfs")).hasMessageContaining("'dfs'").hasMessageContaining("pct");
+        // Version 2 names the memory its schedule ran on; version 1 strings (sequentially consistent) still read.
+        assertThat(good).contains(":random:sc:");
+        String weak = new ReplayString("LostUpdate".hashCode(), "RANDOM", true, 1, 1, new int[] {0, 1, 1}).format();
+        assertThat(ReplayString.parse(weak, "LostUpdate").weakMemory()).isTrue();
+        String unknownMemory = ReplayString.parse(good, "LostUpdate").format().replace(":sc:", ":tso:");
+        String payload = unknownMemory.substring(0, unknownMemory.lastIndexOf(':'));
+        assertThatThrownBy(() -> ReplayString.parse(payload + ":" + ReplayString.crc(payload), "LostUpdate"))
+                .hasMessageContaining("memory model 'tso'");
+        String versionOne = "sysmem-replay:1:" + String.format("%08x", "LostUpdate".hashCode()) + ":random:1:1:0,1_2";
+        ReplayString old = ReplayString.parse(versionOne + ":" + ReplayString.crc(versionOne), "LostUpdate");
+        assertThat(old.weakMemory()).isFalse();
+        assertThat(old.choices()).containsExactly(0, 1, 1);
     }
 
     @Test

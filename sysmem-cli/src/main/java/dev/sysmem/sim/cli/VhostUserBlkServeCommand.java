@@ -43,6 +43,10 @@ public final class VhostUserBlkServeCommand implements Callable<Integer> {
     /** How often the command reports that the server thread is still alive. */
     private static final Duration HEALTH_CHECK = Duration.ofMillis(500);
 
+    /** The command, for picocli to fill in. */
+    public VhostUserBlkServeCommand() {
+    }
+
     @Spec
     CommandSpec spec;
 
