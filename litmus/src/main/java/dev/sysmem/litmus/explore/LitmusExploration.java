@@ -74,10 +74,12 @@ public record LitmusExploration(LitmusProgram test, ModelVerdict verdict, Option
             return new LitmusExploration(test, ModelVerdict.INCOMPLETE, Optional.of(observed), positive, negative, outcomes,
                     e.executions(), nanos, "stopped after " + e.executions() + " executions");
         }
+        String races = e.dataRaces().isEmpty() ? "" : " Plain accesses on shared memory are data races: "
+                + String.join("; ", e.dataRaces()) + ".";
         Optional<ModelResult> expected = test.modelResult();
         if (expected.isEmpty()) {
             return new LitmusExploration(test, ModelVerdict.NO_EXPECTATION, Optional.of(observed), positive, negative,
-                    outcomes, e.executions(), nanos, "");
+                    outcomes, e.executions(), nanos, races.strip());
         }
         ModelVerdict verdict;
         String reason = "";
@@ -98,7 +100,7 @@ public record LitmusExploration(LitmusProgram test, ModelVerdict verdict, Option
             reason = LIMITS;
         }
         return new LitmusExploration(test, verdict, Optional.of(observed), positive, negative, outcomes, e.executions(),
-                nanos, reason);
+                nanos, (reason + races).strip());
     }
 
     private static boolean reaches(ModelResult r) {

@@ -76,6 +76,8 @@ class LitmusExplorationTest {
         }
         assertThat(refused).extracting(LitmusExploration::reason).anySatisfy(r -> assertThat(r).contains("pointers"))
                 .anySatisfy(r -> assertThat(r).contains("spin_is_locked"));
+        // Plain C accesses run, and are reported as the data races they are.
+        assertThat(explore(SET.resolve("unsupported/MP+plainstores.litmus")).reason()).contains("data race");
     }
 
     @Test
