@@ -26,6 +26,12 @@ public final class LitmusReport {
     /** The HTML file's name. */
     public static final String HTML = "litmus-report.html";
 
+    /**
+     * The claims-report section's file name: the table as {@code ClaimsReport --section} takes it
+     * (a {@code #} title line, a paragraph, a blank line, a tab-separated header and rows).
+     */
+    public static final String SECTION = "litmus-report.section";
+
     private LitmusReport() {
     }
 
@@ -39,6 +45,19 @@ public final class LitmusReport {
                 + "</title></head><body>\n<h1>Litmus tests on this machine</h1>\n<p>" + escape(header) + "</p>\n<p>"
                 + escape(summary(rows)) + "</p>\n" + htmlTable(rows) + "<h2>Final states seen</h2>\n" + htmlStates(rows)
                 + "</body></html>\n", StandardCharsets.UTF_8);
+        StringBuilder section = new StringBuilder("# Litmus tests on this machine (sysmem litmus run)\n")
+                .append(header.replace('\n', ' ')).append(' ').append(summary(rows))
+                .append("\n\ntest\tLKMM\tcondition\tthis machine\tverdict\twhy\n");
+        for (TestVerdict r : rows) {
+            section.append(tsv(r.name())).append('\t').append(tsv(r.lkmm())).append('\t').append(tsv(r.condition()))
+                    .append('\t').append(tsv(r.observed())).append('\t').append(r.verdict().label()).append('\t')
+                    .append(tsv(r.note())).append('\n');
+        }
+        Files.writeString(directory.resolve(SECTION), section.toString(), StandardCharsets.UTF_8);
+    }
+
+    private static String tsv(String s) {
+        return s.replace('\t', ' ').replace('\n', ' ');
     }
 
     /** "12 tests: 5 CONSISTENT, 4 STRONGER-THAN-MODEL, ..." */

@@ -1,5 +1,6 @@
 package dev.sysmem.litmus;
 
+import dev.sysmem.stress.report.ReportSection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -37,6 +38,10 @@ class ViolationEndToEndTest {
         assertThat(Files.readString(dir.resolve("report/" + LitmusReport.MARKDOWN))).contains("**VIOLATION**")
                 .containsPattern("- SB\\+poonceonces-marked-Never: .*`0:r0=0; 1:r0=0;` [1-9]");
         assertThat(Files.readString(dir.resolve("report/" + LitmusReport.HTML))).contains("<b>VIOLATION</b>");
+        // The claims report takes the same table as a section (ClaimsReport --section FILE).
+        ReportSection section = ReportSection.read(dir.resolve("report/" + LitmusReport.SECTION));
+        assertThat(section.columns()).contains("test", "verdict");
+        assertThat(section.rows()).singleElement().satisfies(row -> assertThat(row).contains("VIOLATION"));
     }
 
     @Test

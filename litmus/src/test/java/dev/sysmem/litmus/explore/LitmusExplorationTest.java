@@ -103,6 +103,10 @@ class LitmusExplorationTest {
                 .contains("LB+poonceonces", "MODEL-STRONGER", "no load buffering");
         assertThat(out.resolve(ModelReport.SECTION)).content(StandardCharsets.UTF_8)
                 .startsWith("# Litmus tests on the weak-memory model").contains("\ntest\tLKMM\t");
+        // ... in the form the claims report reads with its own reader (ClaimsReport --section FILE).
+        dev.sysmem.stress.report.ReportSection section = dev.sysmem.stress.report.ReportSection.read(
+                out.resolve(ModelReport.SECTION));
+        assertThat(section.rows()).hasSize(38).anySatisfy(row -> assertThat(row).contains("LB+poonceonces", "MODEL-STRONGER"));
         assertThat(out.resolve(ModelReport.HTML)).content(StandardCharsets.UTF_8).contains("<table>");
         assertThat(run("explore", VIOLATION.toString())).isEqualTo(1);
         assertThat(run("explore", "--max-executions", "0", SET.toString())).isEqualTo(2);
