@@ -198,6 +198,22 @@ final class ScheduledRun {
         }
     }
 
+    /**
+     * The managed thread about to access explored memory, after its scheduling point; a thread
+     * this schedule does not run is refused, naming it, since its accesses could not be replayed.
+     */
+    ManagedThread enterMemory(String region, long offset, String what) {
+        ManagedThread me = ThreadBinding.current();
+        if (me == null || ThreadBinding.run() != this) {
+            throw new IllegalStateException("thread '" + Thread.currentThread().getName() + "' " + what
+                    + " explored memory '" + region + "' at offset 0x" + Long.toHexString(offset)
+                    + " but the race explorer does not run it: start threads with ExploredRun.thread(...) or a"
+                    + " DeviceRunner inside the explored test, so their accesses are scheduled and replayable");
+        }
+        point(me, null, false);
+        return me;
+    }
+
     // ---- the decision ---------------------------------------------------------------------------
 
     private void decide(ManagedThread me) {

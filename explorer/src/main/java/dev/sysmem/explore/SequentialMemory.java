@@ -39,15 +39,7 @@ final class SequentialMemory implements AccessHandler {
     }
 
     private ManagedThread enter(String region, long offset, String what) {
-        ManagedThread me = ThreadBinding.current();
-        if (me == null || ThreadBinding.run() != run) {
-            throw new IllegalStateException("thread '" + Thread.currentThread().getName() + "' " + what
-                    + " explored memory '" + region + "' at offset 0x" + Long.toHexString(offset)
-                    + " but the race explorer does not run it: start threads with ExploredRun.thread(...) or a"
-                    + " DeviceRunner inside the explored test, so their accesses are scheduled and replayable");
-        }
-        run.point(me, null, false);
-        return me;
+        return run.enterMemory(region, offset, what);
     }
 
     @Override
@@ -84,7 +76,7 @@ final class SequentialMemory implements AccessHandler {
         return old;
     }
 
-    private static String mode(AccessMode mode) {
+    static String mode(AccessMode mode) {
         return switch (mode) {
             case PLAIN -> "plain";
             case OPAQUE -> "opaque";

@@ -49,14 +49,7 @@ final class WeakExploredMemory implements AccessHandler {
     }
 
     private ManagedThread enter(String region, long offset, String what) {
-        ManagedThread me = ThreadBinding.current();
-        if (me == null || ThreadBinding.run() != run) {
-            throw new IllegalStateException("thread '" + Thread.currentThread().getName() + "' " + what
-                    + " explored memory '" + region + "' at offset 0x" + Long.toHexString(offset)
-                    + " but the race explorer does not run it: start threads with ExploredRun.thread(...) or a"
-                    + " DeviceRunner inside the explored test, so their accesses are scheduled and replayable");
-        }
-        run.point(me, null, false);
+        ManagedThread me = run.enterMemory(region, offset, what);
         deciding = me;
         lastChoice = 0;
         return me;
@@ -74,7 +67,8 @@ final class WeakExploredMemory implements AccessHandler {
     public long read(String region, long offset, long address, Width width, AccessMode mode) {
         ManagedThread me = enter(region, offset, "read");
         long value = model.read(modelThread(me), location(region, offset), address, width, mode);
-        String shown = mode(mode) + (lastChoice == 0 ? "" : " stale " + lastChoice);
+        String shown = SequentialMemory.mode(mode) + (mode == AccessMode.PLAIN ? " (a data race on explored memory)" : "")
+                + (lastChoice == 0 ? "" : " stale " + lastChoice);
         run.record(me, new TraceEvent(me.id, Kind.READ, region, offset, width.bits(), shown, value, run.relativeClock()));
         return value;
     }
@@ -83,7 +77,8 @@ final class WeakExploredMemory implements AccessHandler {
     public void write(String region, long offset, long address, Width width, AccessMode mode, long value) {
         ManagedThread me = enter(region, offset, "wrote");
         model.write(modelThread(me), location(region, offset), address, width, mode, value);
-        String shown = mode(mode) + (lastChoice == 0 ? "" : " placed " + lastChoice + " back");
+        String shown = SequentialMemory.mode(mode) + (mode == AccessMode.PLAIN ? " (a data race on explored memory)" : "")
+                + (lastChoice == 0 ? "" : " placed " + lastChoice + " back");
         run.record(me, new TraceEvent(me.id, Kind.WRITE, region, offset, width.bits(), shown, value & width.mask(),
                 run.relativeClock()));
     }
@@ -105,14 +100,6 @@ final class WeakExploredMemory implements AccessHandler {
         }
     }
 
-    private static String mode(AccessMode mode) {
-        return switch (mode) {
-            case PLAIN -> "plain (a data race on explored memory)";
-            case OPAQUE -> "opaque";
-            case ACQUIRE_RELEASE -> "acq/rel";
-            case VOLATILE -> "volatile";
-        };
-    }
 
     @Override
     public String toString() {

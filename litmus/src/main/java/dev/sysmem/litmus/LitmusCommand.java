@@ -90,6 +90,34 @@ public final class LitmusCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: run or explore");
     }
 
+    /**
+     * Parses every litmus file in {@code paths}; null (after printing each file's error, with its
+     * line and column) if any is malformed, so that nothing is {@code done} on a partial set.
+     *
+     * @throws IllegalArgumentException if the paths hold no litmus file
+     */
+    static List<LitmusProgram> parseAll(List<Path> paths, PrintStream err, String done) throws IOException {
+        List<Path> files = LitmusRun.litmusFiles(paths);
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("no .litmus file in " + paths);
+        }
+        List<LitmusProgram> programs = new ArrayList<>();
+        List<LitmusSyntaxException> malformed = new ArrayList<>();
+        for (Path f : files) {
+            try {
+                programs.add(LitmusParser.parse(f));
+            } catch (LitmusSyntaxException e) {
+                malformed.add(e);
+            }
+        }
+        if (!malformed.isEmpty()) {
+            malformed.forEach(e -> err.println("litmus: " + e.getMessage()));
+            err.println("litmus: " + malformed.size() + " malformed file(s); nothing was " + done);
+            return null;
+        }
+        return programs;
+    }
+
     /** {@code litmus run}. */
     @Command(name = "run", description = "Translate, run with jcstress and judge each test against its Result: line.",
             mixinStandardHelpOptions = true)
@@ -140,22 +168,8 @@ public final class LitmusCommand implements Runnable {
         }
 
         int run(PrintStream out, PrintStream err) throws IOException, InterruptedException {
-            List<Path> files = LitmusRun.litmusFiles(paths);
-            if (files.isEmpty()) {
-                throw new IllegalArgumentException("no .litmus file in " + paths);
-            }
-            List<LitmusProgram> programs = new ArrayList<>();
-            List<LitmusSyntaxException> malformed = new ArrayList<>();
-            for (Path f : files) {
-                try {
-                    programs.add(LitmusParser.parse(f));
-                } catch (LitmusSyntaxException e) {
-                    malformed.add(e);
-                }
-            }
-            if (!malformed.isEmpty()) {
-                malformed.forEach(e -> err.println("litmus: " + e.getMessage()));
-                err.println("litmus: " + malformed.size() + " malformed file(s); nothing was run");
+            List<LitmusProgram> programs = parseAll(paths, err, "run");
+            if (programs == null) {
                 return EXIT_USAGE;
             }
             Path dir = work != null ? work : Files.createTempDirectory("sysmem-litmus");
@@ -226,22 +240,8 @@ public final class LitmusCommand implements Runnable {
         }
 
         int explore(PrintStream out, PrintStream err) throws IOException {
-            List<Path> files = LitmusRun.litmusFiles(paths);
-            if (files.isEmpty()) {
-                throw new IllegalArgumentException("no .litmus file in " + paths);
-            }
-            List<LitmusProgram> programs = new ArrayList<>();
-            List<LitmusSyntaxException> malformed = new ArrayList<>();
-            for (Path f : files) {
-                try {
-                    programs.add(LitmusParser.parse(f));
-                } catch (LitmusSyntaxException e) {
-                    malformed.add(e);
-                }
-            }
-            if (!malformed.isEmpty()) {
-                malformed.forEach(e -> err.println("litmus: " + e.getMessage()));
-                err.println("litmus: " + malformed.size() + " malformed file(s); nothing was explored");
+            List<LitmusProgram> programs = parseAll(paths, err, "explored");
+            if (programs == null) {
                 return EXIT_USAGE;
             }
             ProgramExplorer explorer = new ProgramExplorer(8, maxExecutions, 1_000);
