@@ -6,7 +6,9 @@ import dev.sysmem.io.spi.Scheduling;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -26,14 +28,14 @@ public final class ExploredRun {
         void run() throws Exception;
     }
 
-    private static final java.time.Duration FREE_JOIN_DEADLINE = java.time.Duration.ofSeconds(10);
+    private static final Duration FREE_JOIN_DEADLINE = Duration.ofSeconds(10);
 
     private final ScheduledRun run;
     private final Arena arena;
     private final int iteration;
     private final List<ManagedThread> forks = new ArrayList<>();
     private final List<Thread> freeThreads = new ArrayList<>();
-    private final List<Throwable> freeFailures = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<Throwable> freeFailures = Collections.synchronizedList(new ArrayList<>());
 
     /**
      * A free-running run (no scheduler: real threads, real time, plain memory), when {@code run}

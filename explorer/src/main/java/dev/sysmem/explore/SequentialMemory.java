@@ -38,13 +38,9 @@ final class SequentialMemory implements AccessHandler {
         this.segment = segment;
     }
 
-    private ManagedThread enter(String region, long offset, String what) {
-        return run.enterMemory(region, offset, what);
-    }
-
     @Override
     public long read(String region, long offset, long address, Width width, AccessMode mode) {
-        ManagedThread me = enter(region, offset, "read");
+        ManagedThread me = run.enterMemory(region, offset, "read");
         long value = load(address, width);
         run.record(me, new TraceEvent(me.id, Kind.READ, region, offset, width.bits(), mode(mode), value, run.relativeClock()));
         return value;
@@ -52,7 +48,7 @@ final class SequentialMemory implements AccessHandler {
 
     @Override
     public void write(String region, long offset, long address, Width width, AccessMode mode, long value) {
-        ManagedThread me = enter(region, offset, "wrote");
+        ManagedThread me = run.enterMemory(region, offset, "wrote");
         store(address, width, value);
         run.record(me, new TraceEvent(me.id, Kind.WRITE, region, offset, width.bits(), mode(mode),
                 value & width.mask(), run.relativeClock()));
@@ -60,7 +56,7 @@ final class SequentialMemory implements AccessHandler {
 
     @Override
     public long atomic(String region, long offset, long address, Width width, AtomicOp op, long expected, long operand) {
-        ManagedThread me = enter(region, offset, "made an atomic access to");
+        ManagedThread me = run.enterMemory(region, offset, "made an atomic access to");
         long mask = width.mask();
         long old = load(address, width);
         long updated = switch (op) {

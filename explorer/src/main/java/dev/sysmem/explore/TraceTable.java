@@ -1,5 +1,6 @@
 package dev.sysmem.explore;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -68,7 +69,7 @@ final class TraceTable {
      * is shown, followed by a row saying how often it repeated.
      */
     private static List<Row> fold(List<TraceEvent> events) {
-        List<Row> rows = new java.util.ArrayList<>();
+        List<Row> rows = new ArrayList<>();
         int i = 0;
         while (i < events.size()) {
             int bestPeriod = 0;

@@ -1,5 +1,8 @@
 package dev.sysmem.explore.weak;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /**
  * A thread as the weak-memory model sees it: what it has observed, and what its writes carry.
  *
@@ -23,7 +26,7 @@ public final class ModelThread {
     final View ownWrites = new View();
     View fenced = new View();
     /** Per location, how many reads in a row returned a write older than the newest. */
-    final java.util.Map<Cell, Integer> staleReads = new java.util.HashMap<>();
+    final Map<Cell, Integer> staleReads = new HashMap<>();
 
     ModelThread(int index, String name) {
         this.index = index;

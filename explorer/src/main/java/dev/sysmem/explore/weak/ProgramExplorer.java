@@ -9,12 +9,16 @@ import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * Runs a {@link Program} on the {@link WeakMemory} model and collects the final states it can
@@ -169,10 +173,10 @@ public final class ProgramExplorer {
     }
 
     /** The locations a thread may still read and write from each instruction on. */
-    private record Footprint(java.util.Set<String> reads, java.util.Set<String> writes) {
+    private record Footprint(Set<String> reads, Set<String> writes) {
     }
 
-    private final java.util.Map<Program, List<List<Footprint>>> footprintCache = new java.util.IdentityHashMap<>();
+    private final Map<Program, List<List<Footprint>>> footprintCache = new IdentityHashMap<>();
 
     private List<List<Footprint>> footprints(Program program) {
         return footprintCache.computeIfAbsent(program, p -> p.threads().stream().map(ProgramExplorer::footprints).toList());
@@ -189,8 +193,8 @@ public final class ProgramExplorer {
             loops |= target <= i;
         }
         List<Footprint> out = new ArrayList<>();
-        java.util.Set<String> reads = new java.util.HashSet<>();
-        java.util.Set<String> writes = new java.util.HashSet<>();
+        Set<String> reads = new HashSet<>();
+        Set<String> writes = new HashSet<>();
         for (int i = code.size() - 1; i >= 0; i--) {
             switch (code.get(i)) {
                 case Program.Load l -> reads.add(l.location());
@@ -206,13 +210,13 @@ public final class ProgramExplorer {
                 default -> {
                 }
             }
-            out.add(new Footprint(java.util.Set.copyOf(reads), java.util.Set.copyOf(writes)));
+            out.add(new Footprint(Set.copyOf(reads), Set.copyOf(writes)));
         }
-        java.util.Collections.reverse(out);
+        Collections.reverse(out);
         if (loops) {
             // A thread that can jump back may run any instruction again: its whole footprint stays.
-            Footprint all = out.isEmpty() ? new Footprint(java.util.Set.of(), java.util.Set.of()) : out.getFirst();
-            return java.util.Collections.nCopies(out.size(), all);
+            Footprint all = out.isEmpty() ? new Footprint(Set.of(), Set.of()) : out.getFirst();
+            return Collections.nCopies(out.size(), all);
         }
         return out;
     }
@@ -246,7 +250,7 @@ public final class ProgramExplorer {
     }
 
     private static boolean noOther(Program program, int t, int[] pc, List<List<Footprint>> future,
-                                   java.util.function.Predicate<Footprint> conflicts) {
+                                   Predicate<Footprint> conflicts) {
         for (int other = 0; other < pc.length; other++) {
             if (other != t && pc[other] < program.threads().get(other).size()
                     && conflicts.test(future.get(other).get(pc[other]))) {
