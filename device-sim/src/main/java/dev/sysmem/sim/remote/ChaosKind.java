@@ -1,5 +1,6 @@
 package dev.sysmem.sim.remote;
 
+import dev.sysmem.io.SharedMemory;
 import dev.sysmem.io.Width;
 import dev.sysmem.sim.chaos.ChaosDevice;
 
@@ -227,11 +228,17 @@ public final class ChaosKind implements DeviceKind {
     /**
      * {@inheritDoc}
      *
-     * @throws IllegalArgumentException also if the options' offsets do not lie inside the region
+     * @throws IllegalArgumentException also if the options' offsets do not lie inside the region, or
+     *                                  if the setup has no {@link Setup#mapping() mapping}
      */
     @Override
     public Model build(Setup setup) {
-        ChaosDevice.Builder builder = ChaosDevice.builder(setup.deviceName(), setup.memory())
+        // Surprise removal closes the mapping, so the chaos device needs one: memory the race
+        // explorer owns cannot be taken away that way.
+        SharedMemory memory = setup.mapping().orElseThrow(() -> new IllegalArgumentException("device '"
+                + setup.deviceName() + "': a chaos device needs shared memory it can close (surprise removal), "
+                + "and memory '" + setup.memory().name() + "' is not one"));
+        ChaosDevice.Builder builder = ChaosDevice.builder(setup.deviceName(), memory)
                 .stuckBits(options.stuckOnes(), options.stuckZeros()).delay(options.delay(), options.jitter())
                 .widths(options.widths().toArray(Width[]::new));
         OffsetRange range = options.offsets().orElse(new OffsetRange(0, setup.regionSize()));

@@ -1,5 +1,6 @@
 package dev.sysmem.sim.remote;
 
+import dev.sysmem.io.AccessMode;
 import dev.sysmem.io.SharedMemory;
 import dev.sysmem.io.SysMem;
 import dev.sysmem.sim.AccessTrace;
@@ -59,32 +60,52 @@ public interface DeviceKind {
     Model build(Setup setup);
 
     /**
-     * Where and how a device is built: its name, the memory it lives in (which the device may close,
-     * as a surprise removal does), the part of that memory that is its region, and the trace to
-     * record into, if any. A host gives the device a mapping of its own, so that closing it takes
+     * Where and how a device is built: its name, a view of the memory holding its region, the part
+     * of that memory that is its region, the trace to record into, if any, and the
+     * {@link SharedMemory} behind the view when there is one (a device that simulates surprise
+     * removal closes it). A host gives the device a mapping of its own, so that closing it takes
      * nothing else away.
      *
+     * <p>The memory is a {@link SysMem} view so that a device can be built on memory that is not
+     * a mapping: the race explorer's memory ({@code SysMem.intercepted}), where every access the
+     * device makes is a scheduling point. Kinds that need the mapping itself say so with an
+     * {@link IllegalArgumentException} from {@link DeviceKind#build} when {@link #mapping()} is empty.
+     *
      * @param deviceName   the device's name
-     * @param memory       the memory holding the region
+     * @param memory       a view of the memory holding the region, from its first byte
      * @param regionOffset where the region starts in {@code memory}
      * @param regionSize   the region's size in bytes
      * @param trace        where the device records its accesses, if anywhere
+     * @param mapping      the shared memory {@code memory} views, if it is one
      */
-    record Setup(String deviceName, SharedMemory memory, long regionOffset, long regionSize,
-                 Optional<AccessTrace> trace) {
+    record Setup(String deviceName, SysMem memory, long regionOffset, long regionSize,
+                 Optional<AccessTrace> trace, Optional<SharedMemory> mapping) {
         public Setup {
             Objects.requireNonNull(deviceName, "deviceName");
             Objects.requireNonNull(memory, "memory");
             Objects.requireNonNull(trace, "trace");
+            Objects.requireNonNull(mapping, "mapping");
             if (regionOffset < 0 || regionSize <= 0 || regionOffset > memory.size() - regionSize) {
                 throw new IndexOutOfBoundsException("device '" + deviceName + "': a region of " + regionSize
                         + " bytes at offset " + regionOffset + " does not fit its " + memory.size() + "-byte memory");
             }
         }
 
-        /** The region as an {@link dev.sysmem.io.AccessMode#OPAQUE} view named after the device. */
+        /** A device over {@code regionSize} bytes at {@code regionOffset} of {@code memory}, which it may close. */
+        public Setup(String deviceName, SharedMemory memory, long regionOffset, long regionSize,
+                     Optional<AccessTrace> trace) {
+            this(deviceName, memory.io(Objects.requireNonNull(deviceName, "deviceName")), regionOffset, regionSize,
+                    trace, Optional.of(memory));
+        }
+
+        /** A device over all of {@code memory}, a view that is not a mapping (such as the race explorer's memory). */
+        public static Setup over(String deviceName, SysMem memory, Optional<AccessTrace> trace) {
+            return new Setup(deviceName, memory, 0, memory.size(), trace, Optional.empty());
+        }
+
+        /** The region as an {@link AccessMode#OPAQUE} view named after the device. */
         public SysMem region() {
-            return memory.io(deviceName).slice(regionOffset, regionSize).withName(deviceName);
+            return memory.withMode(AccessMode.OPAQUE).slice(regionOffset, regionSize).withName(deviceName);
         }
     }
 

@@ -59,6 +59,17 @@ class ChaosKindTest {
     }
 
     @Test
+    void aRegionThatIsNotAMappingIsRefusedSinceRemovalClosesTheMapping() {
+        try (SharedMemory memory = SharedMemory.anonymous(4096)) {
+            DeviceKind.Setup view = DeviceKind.Setup.over("chaos", memory.io("plain"), Optional.empty());
+            assertThatThrownBy(() -> new ChaosKind().build(view))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("device 'chaos': a chaos device needs shared memory it can close (surprise removal), "
+                            + "and memory 'plain' is not one");
+        }
+    }
+
+    @Test
     void theOptionsConfigureTheDevice() {
         ChaosKind kind = new ChaosKind(ChaosKind.Options.builder().seed(7).widths(Width.U32).offsets(0x100, 0x200)
                 .stuckBits(0x1, 0).writeLimit(50).build());

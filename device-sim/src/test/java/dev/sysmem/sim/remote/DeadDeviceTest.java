@@ -179,7 +179,7 @@ class DeadDeviceTest {
 
             @Override
             public Model build(Setup setup) {
-                ChaosDevice chaos = ChaosDevice.builder(setup.deviceName(), setup.memory()).seed(1)
+                ChaosDevice chaos = ChaosDevice.builder(setup.deviceName(), setup.mapping().orElseThrow()).seed(1)
                         .offsets(setup.regionOffset(), setup.regionOffset() + setup.regionSize())
                         .delay(Duration.ofNanos(1_000), Duration.ZERO).build();
                 built.complete(chaos);
