@@ -291,13 +291,15 @@ public final class Explorer {
         }
 
         /**
-         * Searches schedules with fewer preemptions exhaustively, bound 0 first, within a share of
-         * the shrinking budget: small tests get the schedule with the fewest preemptions there is.
+         * Searches schedules with fewer preemptions exhaustively, bound 0 first, within a quarter of
+         * the shrinking budget for all bounds together: small tests get the schedule with the fewest
+         * preemptions there is, and a test with many choice points (a device polling a register)
+         * leaves most of the budget to cutting the schedule found.
          */
         void fewestPreemptions() {
-            for (int bound = 0; bound < best.preempting.length && canRun(); bound++) {
+            int budget = runs + MAX_SHRINK_RUNS / 4;
+            for (int bound = 0; bound < best.preempting.length && canRun() && runs < budget; bound++) {
                 BoundedExhaustive search = new BoundedExhaustive(bound);
-                int budget = runs + MAX_SHRINK_RUNS / 2;
                 while (!search.finished() && canRun() && runs < budget) {
                     Outcome o = runSchedule(search, body, iteration, deadlineAt);
                     runs++;

@@ -187,7 +187,13 @@ public final class CpuTimeFork implements Callable<Integer> {
                     resources.add(memory);
                     addMapped(kernels, modes, "SysMem, sealed memfd", memory);
                 }
-                default -> throw new IllegalArgumentException("--set must be access, mapped-file or mapped-memfd, was '" + set + "'");
+                case "hooks" -> {
+                    SharedMemory memory = SharedMemory.anonymous(SharedMemory.PAGE_SIZE);
+                    resources.add(memory);
+                    kernels.addAll(new HookKernels(SysMem.of("bench", memory.segment()), OFFSET).kernels());
+                }
+                default -> throw new IllegalArgumentException("--set must be access, mapped-file, mapped-memfd or hooks, was '"
+                        + set + "'");
             }
             return new Contenders(List.copyOf(kernels), resources);
         }

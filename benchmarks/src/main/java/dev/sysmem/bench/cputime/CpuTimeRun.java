@@ -50,7 +50,7 @@ public final class CpuTimeRun implements Callable<Integer> {
     static final List<String> FORK_FLAGS = List.of(BenchJvm.NATIVE_ACCESS, BenchJvm.EXPORTS, BenchJvm.INTERNAL_MISC,
             BenchJvm.HEAP_MIN, BenchJvm.HEAP_MAX, BenchJvm.UNSAFE_QUIET);
 
-    @Option(names = "--set", defaultValue = "access", description = "access or mapped (default: ${DEFAULT-VALUE})")
+    @Option(names = "--set", defaultValue = "access", description = "access, mapped or hooks (default: ${DEFAULT-VALUE})")
     private String set;
 
     @Option(names = "--name", defaultValue = "cpu", description = "name in the result files (default: ${DEFAULT-VALUE})")
@@ -100,8 +100,10 @@ public final class CpuTimeRun implements Callable<Integer> {
                     new Config("file ACQUIRE_RELEASE", "mapped-file", List.of(AccessMode.ACQUIRE_RELEASE)),
                     new Config("memfd OPAQUE", "mapped-memfd", List.of(AccessMode.OPAQUE)),
                     new Config("memfd ACQUIRE_RELEASE", "mapped-memfd", List.of(AccessMode.ACQUIRE_RELEASE)));
+            // The explorer's hooks on the unexplored path (HookKernels); the mode is not used there.
+            case "hooks" -> List.of(new Config("hooks", "hooks", List.of(AccessMode.OPAQUE)));
             default -> throw new CommandLine.ParameterException(new CommandLine(new CpuTimeRun()),
-                    "--set must be access or mapped, was '" + set + "'");
+                    "--set must be access, mapped or hooks, was '" + set + "'");
         };
     }
 

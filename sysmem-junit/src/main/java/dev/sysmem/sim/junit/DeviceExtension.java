@@ -1,5 +1,6 @@
 package dev.sysmem.sim.junit;
 
+import dev.sysmem.explore.junit.RaceTest;
 import dev.sysmem.io.Io;
 import dev.sysmem.io.SharedMemory;
 import dev.sysmem.io.SysMem;
@@ -8,7 +9,6 @@ import dev.sysmem.sim.DeviceFailureException;
 import dev.sysmem.sim.DeviceRunner;
 import dev.sysmem.sim.DeviceStuckException;
 import dev.sysmem.sim.remote.DeviceKind;
-import dev.sysmem.sim.remote.DeviceKinds;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -17,10 +17,6 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
-import org.junit.platform.commons.support.ReflectionSupport;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -124,21 +120,13 @@ public final class DeviceExtension implements BeforeEachCallback, AfterEachCallb
                 + ", but device '" + device.name + "' is a " + device.model.device().getClass().getName());
     }
 
+    /**
+     * The declaration this extension serves: none for a {@link RaceTest}, whose explorer builds the
+     * device itself, once per schedule, on explored memory.
+     */
     private static Optional<SimulatedDevice> declaration(ExtensionContext context) {
-        Optional<SimulatedDevice> onMethod = context.getTestMethod()
-                .flatMap(m -> AnnotationSupport.findAnnotation(m, SimulatedDevice.class));
-        if (onMethod.isPresent()) {
-            return onMethod;
-        }
-        // A @Nested class runs under its enclosing class's declaration unless it has its own.
-        for (Class<?> c = context.getTestClass().orElse(null); c != null;
-             c = Modifier.isStatic(c.getModifiers()) ? null : c.getEnclosingClass()) {
-            Optional<SimulatedDevice> onClass = AnnotationSupport.findAnnotation(c, SimulatedDevice.class);
-            if (onClass.isPresent()) {
-                return onClass;
-            }
-        }
-        return Optional.empty();
+        boolean explored = context.getTestMethod().map(m -> AnnotationSupport.isAnnotated(m, RaceTest.class)).orElse(false);
+        return explored ? Optional.empty() : DeviceDeclaration.find(context);
     }
 
     /** One test's device: its memory, model, runner and trace. Closing it stops the device, once. */
@@ -162,73 +150,20 @@ public final class DeviceExtension implements BeforeEachCallback, AfterEachCallb
         }
 
         static StartedDevice start(SimulatedDevice declared, Class<?> testClass) {
-            DeviceKind kind = kind(declared, testClass);
-            String name = declared.name().isEmpty() ? kind.name() : declared.name();
-            long size = declared.regionSize() == 0 ? kind.defaultRegionSize() : declared.regionSize();
-            if (size < kind.minRegionSize()) {
-                throw new ExtensionConfigurationException("@SimulatedDevice '" + name + "': regionSize " + size
-                        + " is smaller than a " + kind.name() + " device needs (" + kind.minRegionSize() + " bytes)");
-            }
-            if (declared.trace() < 0 || declared.stopDeadlineMillis() <= 0) {
-                throw new ExtensionConfigurationException("@SimulatedDevice '" + name + "': trace must not be negative "
-                        + "and stopDeadlineMillis must be positive, were " + declared.trace() + " and "
-                        + declared.stopDeadlineMillis());
-            }
-            AccessTrace trace = declared.trace() == 0 ? null : new AccessTrace(declared.trace());
+            DeviceDeclaration device = DeviceDeclaration.of(declared, testClass);
+            String name = device.name();
+            long size = device.regionSize();
+            AccessTrace trace = device.traceCapacity() == 0 ? null : new AccessTrace(device.traceCapacity());
             SharedMemory memory = SharedMemory.anonymous(size);
             try {
-                DeviceKind.Model model = kind.build(new DeviceKind.Setup(name, memory, 0, size, Optional.ofNullable(trace)));
-                DeviceRunner runner = new DeviceRunner(Duration.ofMillis(declared.stopDeadlineMillis()));
+                DeviceKind.Model model = device.kind().build(new DeviceKind.Setup(name, memory, 0, size, Optional.ofNullable(trace)));
+                DeviceRunner runner = new DeviceRunner(device.stopDeadline());
                 runner.start(model.device());
                 return new StartedDevice(name, memory, model, trace, runner);
             } catch (RuntimeException e) {
                 memory.close();
                 throw e;
             }
-        }
-
-        private static DeviceKind kind(SimulatedDevice declared, Class<?> testClass) {
-            boolean byName = !declared.value().isEmpty();
-            boolean byClass = declared.kindClass() != DeviceKind.class;
-            boolean byFactory = !declared.factory().isEmpty();
-            if ((byName ? 1 : 0) + (byClass ? 1 : 0) + (byFactory ? 1 : 0) != 1) {
-                throw new ExtensionConfigurationException("@SimulatedDevice needs exactly one of a kind name (value), "
-                        + "a kindClass and a factory; kinds by name: " + DeviceKinds.names());
-            }
-            try {
-                if (byName) {
-                    return DeviceKinds.create(declared.value());
-                }
-                if (byClass) {
-                    return ReflectionSupport.newInstance(declared.kindClass());
-                }
-                return fromFactory(declared.factory(), testClass);
-            } catch (IllegalArgumentException e) {
-                throw new ExtensionConfigurationException("@SimulatedDevice: " + e.getMessage(), e);
-            }
-        }
-
-        /** Calls the static no-argument method {@code name} of the test class (or a class enclosing it). */
-        private static DeviceKind fromFactory(String name, Class<?> testClass) {
-            for (Class<?> c = testClass; c != null; c = c.getEnclosingClass()) {
-                Optional<Method> found = ReflectionSupport.findMethod(c, name);
-                if (found.isEmpty()) {
-                    continue;
-                }
-                Method method = found.get();
-                if (!Modifier.isStatic(method.getModifiers()) || !DeviceKind.class.isAssignableFrom(method.getReturnType())) {
-                    throw new ExtensionConfigurationException("@SimulatedDevice(factory = \"" + name + "\"): " + method
-                            + " must be static and return a DeviceKind");
-                }
-                Object kind = ReflectionSupport.invokeMethod(method, null);
-                if (kind == null) {
-                    throw new ExtensionConfigurationException("@SimulatedDevice(factory = \"" + name + "\"): "
-                            + method + " returned null");
-                }
-                return (DeviceKind) kind;
-            }
-            throw new ExtensionConfigurationException("@SimulatedDevice(factory = \"" + name + "\"): "
-                    + testClass.getName() + " has no method " + name + "() (nor has a class enclosing it)");
         }
 
         /** Stops the device and frees the memory; returns the device's failure or stuck thread, if any. */
