@@ -28,6 +28,10 @@ import java.util.function.Supplier;
  * call that carries a hook ({@code Scheduling.fence/nanoTime/event/lock/registerAccess}, a read of
  * the installed hooks that finds none) beside the same operation without it.
  *
+ * <p>{@code fence mb x16} runs sixteen fences back to back, where C2 merges adjacent fences into
+ * one unless something (such as a volatile read) stands between them; {@code fence mb+write x16}
+ * is the usual shape, a store then a fence.
+ *
  * <p>The contender {@value #HOOKED} is sysmem's own call. {@value #WITHOUT} is the same work as
  * the JDK or a copy of sysmem's code with the hook line taken out: {@code VarHandle.fullFence()}
  * for {@code Barriers.mb()}; the fence-free {@code VarHandle} fences for {@code rmb}/{@code wmb}
@@ -76,6 +80,8 @@ final class HookKernels {
         return List.of(
                 new TimedKernel(HOOKED, "fence mb x16", null, 16, this::mbLoop),
                 new TimedKernel(WITHOUT, "fence mb x16", null, 16, this::fullFenceLoop),
+                new TimedKernel(HOOKED, "fence mb+write x16", null, 16, this::mbWriteLoop),
+                new TimedKernel(WITHOUT, "fence mb+write x16", null, 16, this::fullFenceWriteLoop),
                 new TimedKernel(HOOKED, "fence rmb+read x16", null, 16, this::rmbLoop),
                 new TimedKernel(WITHOUT, "fence rmb+read x16", null, 16, this::loadLoadFenceLoop),
                 new TimedKernel(HOOKED, "fence wmb+write x16", null, 16, this::wmbLoop),
@@ -110,6 +116,26 @@ final class HookKernels {
             }
         }
         return iterations;
+    }
+
+    private long mbWriteLoop(long iterations) {
+        for (long i = 0; i < iterations; i++) {
+            for (int k = 0; k < 64; k += 4) {
+                region.write32(offset + 4 + k, k);
+                Barriers.mb();
+            }
+        }
+        return 0;
+    }
+
+    private long fullFenceWriteLoop(long iterations) {
+        for (long i = 0; i < iterations; i++) {
+            for (int k = 0; k < 64; k += 4) {
+                region.write32(offset + 4 + k, k);
+                VarHandle.fullFence();
+            }
+        }
+        return 0;
     }
 
     private long rmbLoop(long iterations) {
