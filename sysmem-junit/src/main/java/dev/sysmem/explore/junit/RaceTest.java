@@ -24,6 +24,17 @@ import java.lang.annotation.Target;
  *     try (DeviceRunner runner = new DeviceRunner().start(mailbox)) { ... run.thread("a", ...); ... }
  * }
  * }</pre>
+ *
+ * <p>With {@link dev.sysmem.sim.junit.SimulatedDevice} on the method (or its class), each
+ * schedule gets a fresh device of the declared kind on explored memory, its thread
+ * ({@code device-<name>}) run by the scheduler, and the driver's parameters ({@code Io},
+ * {@code SysMem}, the device, {@code DeviceRunner}) made for that schedule:
+ *
+ * <pre>{@code
+ * @RaceTest(iterations = 2_000)
+ * @SimulatedDevice("mailbox")
+ * void twoDriversShareTheMailbox(Io region, MailboxDevice mailbox, ExploredRun run) throws Exception { ... }
+ * }</pre>
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
