@@ -13,11 +13,13 @@ import dev.sysmem.sim.mailbox.MailboxDevice;
 import dev.sysmem.sim.mailbox.MailboxDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -210,7 +212,13 @@ class RaceTestWithSimulatedDeviceTest {
 
     @Test
     void oneDriverForBothThreadsPassesTheSameExploration() {
-        run("twoThreadsShareOneDriver").testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+        EngineExecutionResults results = run("twoThreadsShareOneDriver");
+        results.testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+        // Passing means every one of the 2,000 schedules ran, not a stop at the deadline.
+        String summary = results.allEvents().reportingEntryPublished().stream()
+                .map(e -> e.getPayload(ReportEntry.class).orElseThrow().getKeyValuePairs().get("sysmem.explorer"))
+                .filter(Objects::nonNull).findFirst().orElseThrow();
+        assertThat(summary).contains("2000 schedules").doesNotContain("deadline").endsWith("no failure");
     }
 
     @Test
