@@ -14,6 +14,7 @@ import dev.sysmem.sim.Mmio;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -220,11 +221,16 @@ final class HookKernels {
         return sum;
     }
 
-    /** {@code Poll.readPollTimeout}'s loop with {@code System.nanoTime}, {@code parkNanos} and {@code onSpinWait} for its hooks. */
+    /**
+     * {@code Poll.readPollTimeout} as it is, argument checks included, with {@code System.nanoTime},
+     * {@code parkNanos} and {@code onSpinWait} for its hooks.
+     */
     private static <T> T pollWithoutHooks(Supplier<? extends T> read, Predicate<? super T> condition, Duration sleep,
                                           Duration timeout) throws InterruptedException {
-        long sleepNanos = sleep.toNanos();
-        long timeoutNanos = timeout.toNanos();
+        Objects.requireNonNull(read, "read");
+        Objects.requireNonNull(condition, "condition");
+        long sleepNanos = nonNegativeNanos(sleep, "sleep");
+        long timeoutNanos = nonNegativeNanos(timeout, "timeout");
         long start = System.nanoTime();
         long reads = 0;
         while (true) {
@@ -246,6 +252,19 @@ final class HookKernels {
             } else {
                 Thread.onSpinWait();
             }
+        }
+    }
+
+    /** {@code Poll}'s argument check, as it makes it. */
+    private static long nonNegativeNanos(Duration duration, String what) {
+        Objects.requireNonNull(duration, what);
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException(what + " must not be negative, was " + duration);
+        }
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 2;
         }
     }
 

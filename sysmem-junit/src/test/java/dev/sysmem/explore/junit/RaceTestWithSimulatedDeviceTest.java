@@ -133,6 +133,18 @@ class RaceTestWithSimulatedDeviceTest {
             runner.checkHealthy();
         }
 
+        @RaceTest(iterations = 3)
+        @SimulatedDevice("mailbox")
+        void noDeviceOutsideTheSchedule(MailboxDevice mailbox) {
+            // DeviceExtension would start its device on a platform thread before the test; the
+            // schedule's device runs on a virtual thread, which getAllStackTraces does not list.
+            boolean outside = Thread.getAllStackTraces().keySet().stream()
+                    .anyMatch(t -> t.getName().equals("device-mailbox"));
+            if (outside) {
+                throw new AssertionError("a device-mailbox platform thread runs beside the explored one");
+            }
+        }
+
         /** ADD 40 2 by hand, publishing the command with a DOORBELL store of {@code doorbellMode}. */
         private static void addThroughTheRegisters(SysMem region, AccessMode doorbellMode) throws Exception {
             Duration poll = Duration.ofNanos(50_000);
@@ -233,8 +245,9 @@ class RaceTestWithSimulatedDeviceTest {
     }
 
     @Test
-    void everyDriverParameterIsTheOneViewOfTheScheduleDevice() {
+    void everyDriverParameterIsTheOneViewOfTheScheduleDeviceAndNoOtherDeviceRuns() {
         run("sameDeviceEverywhere").testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+        run("noDeviceOutsideTheSchedule").testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
     }
 
     @Test
