@@ -22,53 +22,53 @@ import java.time.Duration;
 public final class SpecBlkDriver {
 
     // 4.2.2 MMIO Device Register Layout
-    static final int MAGIC_VALUE = 0x000;
-    static final int VERSION = 0x004;
-    static final int DEVICE_ID = 0x008;
-    static final int DEVICE_FEATURES = 0x010;
-    static final int DEVICE_FEATURES_SEL = 0x014;
-    static final int DRIVER_FEATURES = 0x020;
-    static final int DRIVER_FEATURES_SEL = 0x024;
-    static final int QUEUE_SEL = 0x030;
-    static final int QUEUE_NUM_MAX = 0x034;
-    static final int QUEUE_NUM = 0x038;
-    static final int QUEUE_READY = 0x044;
-    static final int QUEUE_NOTIFY = 0x050;
-    static final int INTERRUPT_STATUS = 0x060;
-    static final int INTERRUPT_ACK = 0x064;
-    static final int STATUS = 0x070;
-    static final int QUEUE_DESC_LOW = 0x080;
-    static final int QUEUE_DESC_HIGH = 0x084;
-    static final int QUEUE_DRIVER_LOW = 0x090;
-    static final int QUEUE_DRIVER_HIGH = 0x094;
-    static final int QUEUE_DEVICE_LOW = 0x0a0;
-    static final int QUEUE_DEVICE_HIGH = 0x0a4;
-    static final int CONFIG_GENERATION = 0x0fc;
-    static final int CONFIG = 0x100;
+    public static final int MAGIC_VALUE = 0x000;
+    public static final int VERSION = 0x004;
+    public static final int DEVICE_ID = 0x008;
+    public static final int DEVICE_FEATURES = 0x010;
+    public static final int DEVICE_FEATURES_SEL = 0x014;
+    public static final int DRIVER_FEATURES = 0x020;
+    public static final int DRIVER_FEATURES_SEL = 0x024;
+    public static final int QUEUE_SEL = 0x030;
+    public static final int QUEUE_NUM_MAX = 0x034;
+    public static final int QUEUE_NUM = 0x038;
+    public static final int QUEUE_READY = 0x044;
+    public static final int QUEUE_NOTIFY = 0x050;
+    public static final int INTERRUPT_STATUS = 0x060;
+    public static final int INTERRUPT_ACK = 0x064;
+    public static final int STATUS = 0x070;
+    public static final int QUEUE_DESC_LOW = 0x080;
+    public static final int QUEUE_DESC_HIGH = 0x084;
+    public static final int QUEUE_DRIVER_LOW = 0x090;
+    public static final int QUEUE_DRIVER_HIGH = 0x094;
+    public static final int QUEUE_DEVICE_LOW = 0x0a0;
+    public static final int QUEUE_DEVICE_HIGH = 0x0a4;
+    public static final int CONFIG_GENERATION = 0x0fc;
+    public static final int CONFIG = 0x100;
     // The bus cycle over shared memory (reserved words of 4.2.2, documented by the transport).
-    static final int BUS_WRITE_OFFSET = 0x0f0;
-    static final int BUS_WRITE_COUNT = 0x0f4;
-    static final int BUS_DONE_COUNT = 0x0f8;
+    public static final int BUS_WRITE_OFFSET = 0x0f0;
+    public static final int BUS_WRITE_COUNT = 0x0f4;
+    public static final int BUS_DONE_COUNT = 0x0f8;
 
     // 2.1 Device Status Field
-    static final int S_ACKNOWLEDGE = 1;
-    static final int S_DRIVER = 2;
-    static final int S_DRIVER_OK = 4;
-    static final int S_FEATURES_OK = 8;
-    static final int S_NEEDS_RESET = 64;
+    public static final int S_ACKNOWLEDGE = 1;
+    public static final int S_DRIVER = 2;
+    public static final int S_DRIVER_OK = 4;
+    public static final int S_FEATURES_OK = 8;
+    public static final int S_NEEDS_RESET = 64;
 
     // 6 Reserved Feature Bits; 5.2.3 block feature bits
-    static final int F_EVENT_IDX = 29;
-    static final int F_VERSION_1 = 32;
+    public static final int F_EVENT_IDX = 29;
+    public static final int F_VERSION_1 = 32;
 
     // 2.7.5 descriptor flags, 2.7.6/2.7.8 ring flags
-    static final int DESC_F_NEXT = 1;
-    static final int DESC_F_WRITE = 2;
-    static final int USED_F_NO_NOTIFY = 1;
+    public static final int DESC_F_NEXT = 1;
+    public static final int DESC_F_WRITE = 2;
+    public static final int USED_F_NO_NOTIFY = 1;
 
     // 5.2.6 request types and status
-    static final int BLK_T_IN = 0;
-    static final int BLK_T_OUT = 1;
+    public static final int BLK_T_IN = 0;
+    public static final int BLK_T_OUT = 1;
 
     /** Which step of initialisation to get wrong, to show the device refuses it. */
     public enum Mistake {
@@ -301,7 +301,7 @@ public final class SpecBlkDriver {
         }
     }
 
-    void setStatus(int status) {
+    public void setStatus(int status) {
         write(STATUS, status);
     }
 
