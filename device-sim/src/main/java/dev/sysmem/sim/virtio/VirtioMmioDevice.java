@@ -459,7 +459,9 @@ public final class VirtioMmioDevice implements Device {
         if ((added & FEATURES_OK) != 0) {
             String refused = refuseFeatures();
             if (refused != null) {
-                next &= ~FEATURES_OK;
+                // DRIVER_OK written together with a refused FEATURES_OK is not taken either.
+                next &= ~(FEATURES_OK | DRIVER_OK);
+                added &= ~DRIVER_OK;
                 refuse(describe(STATUS) + ": FEATURES_OK refused: " + refused);
             } else {
                 features = new VirtioFeatures(driverFeatures);

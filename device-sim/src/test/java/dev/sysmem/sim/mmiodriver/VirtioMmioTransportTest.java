@@ -132,6 +132,18 @@ class VirtioMmioTransportTest {
     }
 
     @Test
+    void driverOkWrittenTogetherWithARefusedFeaturesOkIsNotTakenEither() {
+        driver.reset();
+        driver.setStatus(SpecBlkDriver.S_ACKNOWLEDGE | SpecBlkDriver.S_DRIVER);
+        driver.rawWrite(SpecBlkDriver.DRIVER_FEATURES_SEL, 1);
+        driver.rawWrite(SpecBlkDriver.DRIVER_FEATURES, 1 | 1 << 8);   // VERSION_1 and bit 40
+        driver.setStatus(SpecBlkDriver.S_ACKNOWLEDGE | SpecBlkDriver.S_DRIVER | SpecBlkDriver.S_FEATURES_OK
+                | SpecBlkDriver.S_DRIVER_OK);
+        assertThat(driver.status()).isEqualTo(SpecBlkDriver.S_ACKNOWLEDGE | SpecBlkDriver.S_DRIVER);
+        assertThat(device.refusals()).singleElement().asString().contains("FEATURES_OK refused").contains("(bit 40)");
+    }
+
+    @Test
     void featuresOkIsRefusedWithoutVersion1() {
         driver.reset();
         driver.setStatus(SpecBlkDriver.S_ACKNOWLEDGE | SpecBlkDriver.S_DRIVER);
