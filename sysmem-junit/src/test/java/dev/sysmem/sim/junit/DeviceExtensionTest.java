@@ -11,6 +11,7 @@ import dev.sysmem.sim.mailbox.MailboxDevice;
 import dev.sysmem.sim.mailbox.MailboxDriver;
 import dev.sysmem.sim.remote.ChaosKind;
 import dev.sysmem.sim.remote.DeviceKind;
+import dev.sysmem.sim.remote.DeviceKinds;
 import dev.sysmem.sim.remote.MailboxKind;
 import dev.sysmem.sim.contract.TriggeredKind;
 import org.junit.jupiter.api.MethodOrderer;
@@ -292,7 +293,7 @@ class DeviceExtensionTest {
         EngineExecutionResults results = run(BadDeclarationFixture.class);
         results.testEvents().assertStatistics(stats -> stats.started(8).failed(8));
         assertThat(failureOf(results, "unknownKind")).isInstanceOf(ExtensionConfigurationException.class)
-                .hasMessage("@SimulatedDevice: no device kind 'nosuch'; the kinds are [mailbox, chaos]");
+                .hasMessage("@SimulatedDevice: no device kind 'nosuch'; the kinds are " + DeviceKinds.names());
         assertThat(failureOf(results, "missingFactory")).isInstanceOf(ExtensionConfigurationException.class)
                 .hasMessage("@SimulatedDevice(factory = \"nosuchFactory\"): " + BadDeclarationFixture.class.getName()
                         + " has no method nosuchFactory() (nor has a class enclosing it)");
