@@ -199,6 +199,33 @@ final class VirtqueueProducer implements AutoCloseable {
         bufferOfHead[head] = buffer;
     }
 
+    /**
+     * Makes the driver side and the device side on this thread, for {@link #sendBatchOnThisThread}:
+     * no device thread, no kicks or interrupts needed.
+     */
+    VirtqueueDevice attachDeviceOnThisThread() {
+        createDriver(() -> { });
+        VirtqueueDevice queue = VirtqueueDevice.attach("bench", guest, layout, features, copyOut(), () -> { });
+        queue.disableNotifications();
+        return queue;
+    }
+
+    /**
+     * Both sides of {@code batch} buffers on the calling thread: the driver adds them, deciding on
+     * a kick every {@code kickEvery}, {@code device} serves them (copying each payload out), the
+     * driver harvests them. {@code batch} must be at most {@link RingShape#SLOTS}.
+     */
+    void sendBatchOnThisThread(VirtqueueDevice device, int batch, int kickEvery) {
+        for (int i = 0; i < batch; i++) {
+            sendBatched(kickEvery);
+        }
+        driver.kickIfNeeded();
+        unkicked = 0;
+        if (device.processAvailable() != batch || driver.harvest(recycle) != batch) {
+            throw new IllegalStateException("the device served or the driver harvested fewer than " + batch + " buffers");
+        }
+    }
+
     /** Descriptor fields the driver has written so far ({@link VirtqueueDriver#descriptorWrites()}). */
     long descriptorWrites() {
         return driver.descriptorWrites();
