@@ -183,7 +183,7 @@ public final class RatioTable {
                 + " (buffers/s, higher is better)",
                 "VirtqueueThroughput", Pattern.compile(".*"), "virtqueue",
                 m -> (m.method().equals("transfer") ? "kick check after every buffer" : "kicks batched per 32 buffers (headline)")
-                        + ("true".equals(m.params().get("inOrder")) ? ", IN_ORDER" : ""),
+                        + ("true".equals(m.params().get("inOrder")) ? " with IN_ORDER" : ""),
                 Comparator.comparing(Measurement::method).reversed(),
                 List.of(Column.fixed("Agrona OneToOneRingBuffer", "AgronaRingThroughput", "transfer", Bar.atLeast(agronaBar)),
                         Column.fixed("JCTools SpscArrayQueue", "JCToolsQueueThroughput", "transfer", Bar.atLeast(1.0))))
