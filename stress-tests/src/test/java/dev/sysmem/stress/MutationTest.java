@@ -41,7 +41,7 @@ class MutationTest {
 
     /** The smoke run's jcstress options, as the build passes them; the default is the same string. */
     private static final List<String> SMOKE = List.of(System.getProperty("stress.smoke.options",
-            "-m quick -sc false -c 2 -t [.](Atomicity|StoreBuffering|AtomicStoreBuffering|CacheLineTearingControl)_.*_Anonymous$ "
+            "-m quick -sc false -c 2 -t [.](Atomicity_U[0-9]+_(Opaque|AcquireRelease|Volatile|SplitWrite)|StoreBuffering_U[0-9]+_(AcquireRelease|Volatile)|AtomicStoreBuffering_.*|CacheLineTearingControl_.*)_Anonymous$ "
                     + "-jvmArgs -XX:+TieredCompilation").strip().split("\\s+"));
 
     private static final String STORE_BUFFERING = "[.]StoreBuffering_U32_(AcquireRelease|Volatile)_Anonymous$";
