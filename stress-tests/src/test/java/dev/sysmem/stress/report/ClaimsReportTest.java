@@ -210,7 +210,7 @@ class ClaimsReportTest {
     @Test
     void cpuFitFollowsTheCpusJcstressRanWithNotTheMachine() throws IOException {
         JcstressResults.inMode("quick").add("Coherence_U8_Opaque_Anonymous", "0, 0", 3000, "1, 1", 3000).writeTo(dir);
-        Machine.record(dir, 2, "-c 2", 1);
+        Machine.record(dir, 2, "-c 2", ".*", 1);
 
         ClaimsReport report = ClaimsReport.of(dir, Pattern.compile("Iriw_U8_Opaque_Anonymous|Coherence_U8_Opaque_Anonymous"));
 
@@ -225,7 +225,7 @@ class ClaimsReportTest {
 
     @Test
     void aRunInWhichNoSelectedTestCouldRunStillWritesItsReport() throws IOException {
-        Machine.record(dir, 2, "-c 2 -t Iriw", 3);
+        Machine.record(dir, 2, "-c 2 -t Iriw", "Iriw", 3);
         Path out = dir.resolve("report");
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
 
