@@ -24,7 +24,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -37,7 +39,8 @@ import java.util.concurrent.Callable;
  *   <caption>Exit codes</caption>
  *   <tr><td>0</td><td>every test is CONSISTENT, STRONGER-THAN-MODEL, NOT-PROMISED, UNSUPPORTED or NOT-RUN</td></tr>
  *   <tr><td>1</td><td>a VIOLATION (an outcome the model forbids was seen) or an ERROR (a test threw,
- *       crashed or the time budget ran out)</td></tr>
+ *       crashed or the time budget ran out), or the weak-memory model reached an outcome LKMM forbids
+ *       (MODEL-WEAKER: a model bug)</td></tr>
  *   <tr><td>2</td><td>a usage error: unknown option, bad value, missing file, or a malformed litmus file
  *       (each named with line and column); nothing was run</td></tr>
  * </table>
@@ -149,9 +152,15 @@ public final class LitmusCommand implements Runnable {
                 + "new temporary directory).")
         Path work;
 
-        @Option(names = "--report", description = "Write " + LitmusReport.MARKDOWN + " and " + LitmusReport.HTML
-                + " into this directory.")
+        @Option(names = "--report", description = "Write " + LitmusReport.MARKDOWN + ", " + LitmusReport.HTML + " and "
+                + LitmusReport.SECTION + " (for the claims report) into this directory.")
         Path report;
+
+        @Option(names = "--model", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Also explore each test exhaustively on the weak-memory model (as `litmus explore` does) "
+                        + "and show what it allows beside what this machine showed; a Never outcome the model reaches "
+                        + "fails the run (default: on; --no-model turns it off).")
+        boolean model;
 
         @Override
         public Integer call() throws Exception {
@@ -178,16 +187,27 @@ public final class LitmusCommand implements Runnable {
             Path dir = work != null ? work : Files.createTempDirectory("sysmem-litmus");
             LitmusRun.Settings settings = new LitmusRun.Settings(mode, budget, dir, allConfigurations);
             List<TestVerdict> rows = LitmusRun.run(programs, settings, out);
-            String header = header(settings);
+            Map<String, ModelColumn> columns = new LinkedHashMap<>();
+            if (model) {
+                ProgramExplorer explorer = new ProgramExplorer(8, Explore.DEFAULT_MAX_EXECUTIONS, 1_000);
+                for (LitmusProgram p : programs) {
+                    columns.put(p.file(), LitmusExploration.of(p, explorer).column());
+                }
+            }
+            String header = header(settings) + (model ? " Model: exhaustive exploration on sysmem's weak-memory model, at "
+                    + "most " + Explore.DEFAULT_MAX_EXECUTIONS + " executions per test; " + LitmusExploration.LIMITS + "." : "");
             out.println();
             out.println(header);
-            out.print(LitmusReport.markdownTable(rows));
-            out.println(LitmusReport.summary(rows));
+            out.print(LitmusReport.markdownTable(rows, columns));
+            out.println(LitmusReport.summary(rows, columns));
             if (report != null) {
-                LitmusReport.write(report, header, rows);
-                out.println("litmus: report in " + report.resolve(LitmusReport.MARKDOWN) + " and " + LitmusReport.HTML);
+                LitmusReport.write(report, header, rows, columns);
+                out.println("litmus: report in " + report.resolve(LitmusReport.MARKDOWN) + ", " + LitmusReport.HTML + " and "
+                        + LitmusReport.SECTION);
             }
-            return rows.stream().anyMatch(r -> r.verdict().failsRun()) ? EXIT_FAILED : ExitCode.OK;
+            boolean failed = rows.stream().anyMatch(r -> r.verdict().failsRun())
+                    || columns.values().stream().anyMatch(ModelColumn::failsRun);
+            return failed ? EXIT_FAILED : ExitCode.OK;
         }
 
         private static String header(LitmusRun.Settings settings) {
@@ -220,7 +240,10 @@ public final class LitmusCommand implements Runnable {
                 + "*.litmus files.")
         List<Path> paths;
 
-        @Option(names = "--max-executions", defaultValue = "1000000", description = "Stop exploring a test after this "
+        /** How many executions a test may take before it is INCOMPLETE, unless told otherwise. */
+        static final long DEFAULT_MAX_EXECUTIONS = 1_000_000;
+
+        @Option(names = "--max-executions", defaultValue = "" + DEFAULT_MAX_EXECUTIONS, description = "Stop exploring a test after this "
                 + "many executions and call it INCOMPLETE (default: ${DEFAULT-VALUE}).")
         long maxExecutions;
 

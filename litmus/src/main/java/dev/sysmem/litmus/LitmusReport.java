@@ -6,13 +6,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * A litmus run as tables a reader (or the claims report) can include: {@code litmus-report.md}
- * and {@code litmus-report.html}, one row per test with its name, file, the LKMM result from the
- * file, what this machine showed (Never / Sometimes / Always with the count of samples satisfying
- * the condition out of those judged) and the verdict with its reason.
+ * A litmus run as tables a reader (or the claims report) can include: {@code litmus-report.md},
+ * {@code litmus-report.html} and {@code litmus-report.section}, one row per test with its name,
+ * the LKMM result from the file, what this machine showed (Never / Sometimes / Always with the
+ * count of samples satisfying the condition out of those judged) and the verdict, then, when the
+ * run explored the tests on the weak-memory model, what the model allows and its verdict, and why.
  *
  * <p>The Markdown table has no heading above it and the HTML is one {@code <table>} element inside
  * a minimal page, so either can be pasted or included into a larger report; {@link #markdownTable}
@@ -35,63 +38,111 @@ public final class LitmusReport {
     private LitmusReport() {
     }
 
-    /** Writes both files into {@code directory}; {@code header} (run settings, machine) goes above the table. */
-    public static void write(Path directory, String header, List<TestVerdict> rows) throws IOException {
+    /**
+     * Writes the Markdown, HTML and section files into {@code directory}; {@code header} (run
+     * settings, machine) goes above the table. {@code model} holds, by test file, what the
+     * weak-memory model says; when it is not empty the tables show it beside this machine's
+     * observation (a test it lacks shows "-").
+     */
+    public static void write(Path directory, String header, List<TestVerdict> rows, Map<String, ModelColumn> model)
+            throws IOException {
         Files.createDirectories(directory);
         Files.writeString(directory.resolve(MARKDOWN), "# Litmus tests on this machine\n\n" + header + "\n\n"
-                + summary(rows) + "\n\n" + markdownTable(rows) + "\n## Final states seen\n\n" + markdownStates(rows),
-                StandardCharsets.UTF_8);
+                + summary(rows, model) + "\n\n" + markdownTable(rows, model) + "\n## Final states seen\n\n"
+                + markdownStates(rows), StandardCharsets.UTF_8);
         Files.writeString(directory.resolve(HTML), "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Litmus tests"
                 + "</title></head><body>\n<h1>Litmus tests on this machine</h1>\n<p>" + escape(header) + "</p>\n<p>"
-                + escape(summary(rows)) + "</p>\n" + htmlTable(rows) + "<h2>Final states seen</h2>\n" + htmlStates(rows)
-                + "</body></html>\n", StandardCharsets.UTF_8);
-        StringBuilder section = new StringBuilder("# Litmus tests on this machine (sysmem litmus run)\n")
-                .append(header.replace('\n', ' ')).append(' ').append(summary(rows))
-                .append("\n\ntest\tLKMM\tcondition\tthis machine\tverdict\twhy\n");
+                + escape(summary(rows, model)) + "</p>\n" + htmlTable(rows, model) + "<h2>Final states seen</h2>\n"
+                + htmlStates(rows) + "</body></html>\n", StandardCharsets.UTF_8);
+        StringBuilder section = new StringBuilder(model.isEmpty() ? "# Litmus tests on this machine (sysmem litmus run)\n"
+                : "# Litmus tests on this machine and on the weak-memory model (sysmem litmus run)\n")
+                .append(header.replace('\n', ' ')).append(' ').append(summary(rows, model))
+                .append("\n\n").append(String.join("\t", columns(model))).append('\n');
         for (TestVerdict r : rows) {
-            section.append(tsv(r.name())).append('\t').append(tsv(r.lkmm())).append('\t').append(tsv(r.condition()))
-                    .append('\t').append(tsv(r.observed())).append('\t').append(r.verdict().label()).append('\t')
-                    .append(tsv(r.note())).append('\n');
+            section.append(String.join("\t", cells(r, model).stream().map(LitmusReport::tsv).toList())).append('\n');
         }
         Files.writeString(directory.resolve(SECTION), section.toString(), StandardCharsets.UTF_8);
+    }
+
+    /** The tables' header: the model's two columns come right after this machine's verdict. */
+    private static List<String> columns(Map<String, ModelColumn> model) {
+        return model.isEmpty() ? List.of("test", "LKMM", "condition", "this machine", "verdict", "why")
+                : List.of("test", "LKMM", "condition", "this machine", "verdict", "model (exhaustive)", "model verdict", "why");
+    }
+
+    /** A row's cells in {@link #columns} order; "why" joins the run's note and the model's reason. */
+    private static List<String> cells(TestVerdict r, Map<String, ModelColumn> model) {
+        if (model.isEmpty()) {
+            return List.of(r.name(), r.lkmm(), r.condition(), r.observed(), r.verdict().label(), r.note());
+        }
+        ModelColumn m = model.getOrDefault(r.file(), new ModelColumn("-", "-", "", false));
+        String why = r.note().isEmpty() ? (m.why().isEmpty() ? "" : "model: " + m.why())
+                : m.why().isEmpty() ? r.note() : r.note() + "; model: " + m.why();
+        return List.of(r.name(), r.lkmm(), r.condition(), r.observed(), r.verdict().label(), m.observed(), m.verdict(), why);
     }
 
     private static String tsv(String s) {
         return s.replace('\t', ' ').replace('\n', ' ');
     }
 
-    /** "12 tests: 5 CONSISTENT, 4 STRONGER-THAN-MODEL, ..." */
-    public static String summary(List<TestVerdict> rows) {
+    /** "12 test(s): 5 CONSISTENT, 4 STRONGER-THAN-MODEL, ...", and the model's tally when it ran. */
+    public static String summary(List<TestVerdict> rows, Map<String, ModelColumn> model) {
         StringBuilder out = new StringBuilder(rows.size() + " test(s):");
         String sep = " ";
         for (Map.Entry<Verdict, Long> e : LitmusRun.tally(rows).entrySet()) {
             out.append(sep).append(e.getValue()).append(' ').append(e.getKey().label());
             sep = ", ";
         }
+        if (!model.isEmpty()) {
+            Map<String, Long> tally = new TreeMap<>(rows.stream().map(r -> model.get(r.file())).filter(Objects::nonNull)
+                    .collect(Collectors.groupingBy(ModelColumn::verdict, Collectors.counting())));
+            out.append("; on the model:");
+            sep = " ";
+            for (Map.Entry<String, Long> e : tally.entrySet()) {
+                out.append(sep).append(e.getValue()).append(' ').append(e.getKey());
+                sep = ", ";
+            }
+        }
         return out.toString();
     }
 
     /** The Markdown table. */
-    public static String markdownTable(List<TestVerdict> rows) {
-        StringBuilder out = new StringBuilder("| test | LKMM | condition | this machine | verdict | why |\n"
-                + "|---|---|---|---|---|---|\n");
+    public static String markdownTable(List<TestVerdict> rows, Map<String, ModelColumn> model) {
+        List<String> columns = columns(model);
+        StringBuilder out = new StringBuilder("| " + String.join(" | ", columns) + " |\n|" + "---|".repeat(columns.size())
+                + "\n");
+        int condition = columns.indexOf("condition");
+        int verdict = columns.indexOf("verdict");
         for (TestVerdict r : rows) {
-            out.append("| ").append(cell(r.name())).append(" | ").append(cell(r.lkmm())).append(" | `")
-                    .append(r.condition().replace("|", "\\|")).append("` | ").append(cell(r.observed())).append(" | **")
-                    .append(r.verdict().label()).append("** | ").append(cell(r.note())).append(" |\n");
+            List<String> cells = cells(r, model);
+            out.append('|');
+            for (int i = 0; i < cells.size(); i++) {
+                String c = i == condition ? "`" + cells.get(i).replace("|", "\\|") + "`"
+                        : i == verdict ? "**" + cells.get(i) + "**" : cell(cells.get(i));
+                out.append(' ').append(c).append(" |");
+            }
+            out.append('\n');
         }
         return out.toString();
     }
 
     /** The HTML table. */
-    public static String htmlTable(List<TestVerdict> rows) {
-        StringBuilder out = new StringBuilder("<table>\n<tr><th>test</th><th>LKMM</th><th>condition</th>"
-                + "<th>this machine</th><th>verdict</th><th>why</th></tr>\n");
+    public static String htmlTable(List<TestVerdict> rows, Map<String, ModelColumn> model) {
+        List<String> columns = columns(model);
+        StringBuilder out = new StringBuilder("<table>\n<tr>");
+        columns.forEach(c -> out.append("<th>").append(escape(c)).append("</th>"));
+        out.append("</tr>\n");
+        int condition = columns.indexOf("condition");
+        int verdict = columns.indexOf("verdict");
         for (TestVerdict r : rows) {
-            out.append("<tr><td>").append(escape(r.name())).append("</td><td>").append(escape(r.lkmm()))
-                    .append("</td><td><code>").append(escape(r.condition())).append("</code></td><td>")
-                    .append(escape(r.observed())).append("</td><td><b>").append(escape(r.verdict().label()))
-                    .append("</b></td><td>").append(escape(r.note())).append("</td></tr>\n");
+            List<String> cells = cells(r, model);
+            out.append("<tr>");
+            for (int i = 0; i < cells.size(); i++) {
+                String c = escape(cells.get(i));
+                out.append("<td>").append(i == condition ? "<code>" + c + "</code>" : i == verdict ? "<b>" + c + "</b>" : c)
+                        .append("</td>");
+            }
+            out.append("</tr>\n");
         }
         return out.append("</table>\n").toString();
     }

@@ -40,8 +40,45 @@ class ViolationEndToEndTest {
         assertThat(Files.readString(dir.resolve("report/" + LitmusReport.HTML))).contains("<b>VIOLATION</b>");
         // The claims report takes the same table as a section (ClaimsReport --section FILE).
         ReportSection section = ReportSection.read(dir.resolve("report/" + LitmusReport.SECTION));
-        assertThat(section.columns()).contains("test", "verdict");
-        assertThat(section.rows()).singleElement().satisfies(row -> assertThat(row).contains("VIOLATION"));
+        assertThat(section.columns()).containsExactly("test", "LKMM", "condition", "this machine", "verdict",
+                "model (exhaustive)", "model verdict", "why");
+        assertThat(section.rows()).singleElement().satisfies(row -> {
+            assertThat(row.get(4)).isEqualTo("VIOLATION");
+            // The model reaches store buffering too, so it disagrees with the file's Never as well.
+            assertThat(row.get(5)).matches("Sometimes \\([1-9][0-9]* of [0-9]+ executions\\)");
+            assertThat(row.get(6)).isEqualTo("MODEL-WEAKER");
+        });
+    }
+
+    /**
+     * The model's column can fail a run on its own: message passing without ordering, marked
+     * Never, is never shown by x86-64 (TSO) but reached by the weak-memory model. The hardware
+     * verdict is CONSISTENT (sanity mode, a handful of samples), the model's MODEL-WEAKER, and the
+     * run exits 1. With {@code --no-model} the same file passes and the model's columns are gone,
+     * which shows that it was the model column that failed it.
+     */
+    @Test
+    void anOutcomeTheModelReachesAgainstNeverFailsTheRunWhereTheHardwareDidNot(@TempDir Path dir) throws Exception {
+        String file = "src/test/resources/violation/MP+poonceonces-marked-Never.litmus";
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        LitmusCommand.Run run = new LitmusCommand.Run();
+        new CommandLine(run).parseArgs("--mode", "sanity", "--time-budget", "4m", "--work", dir.resolve("work").toString(),
+                "--report", dir.resolve("report").toString(), file);
+        int exit = run.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8));
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(printed).as(printed).containsPattern("\\| \\*\\*CONSISTENT\\*\\* \\| Sometimes \\([1-9][0-9]* of [0-9]+ "
+                + "executions\\) \\| MODEL-WEAKER \\|");
+        assertThat(exit).isEqualTo(LitmusCommand.EXIT_FAILED);
+
+        ByteArrayOutputStream without = new ByteArrayOutputStream();
+        LitmusCommand.Run hardwareOnly = new LitmusCommand.Run();
+        new CommandLine(hardwareOnly).parseArgs("--mode", "sanity", "--time-budget", "4m", "--no-model", "--work",
+                dir.resolve("work2").toString(), file);
+        int exitWithout = hardwareOnly.run(new PrintStream(without, true, StandardCharsets.UTF_8),
+                new PrintStream(without, true, StandardCharsets.UTF_8));
+        assertThat(without.toString(StandardCharsets.UTF_8)).as(without.toString(StandardCharsets.UTF_8))
+                .contains("**CONSISTENT**").doesNotContain("MODEL-WEAKER").doesNotContain("model verdict");
+        assertThat(exitWithout).isEqualTo(0);
     }
 
     @Test

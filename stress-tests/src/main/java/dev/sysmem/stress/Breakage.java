@@ -34,7 +34,16 @@ public enum Breakage {
      * the JIT may keep in a register: the elision control, through the {@code SysMem} path, on
      * memory where a spin can really be elided.
      */
-    HOISTABLE_READ("hoistable read", "memory in a Java long[] read and written with plain array accesses");
+    HOISTABLE_READ("hoistable read", "memory in a Java long[] read and written with plain array accesses"),
+
+    /**
+     * Memory without coherence: every location has a second, stale copy that holds the value the
+     * location had before its last write, and each read is served from the location or from its
+     * stale copy, at random. Two reads can then go back in time (CoRR), a thread's earlier write
+     * can be what a later read calls final (CoWW), and a thread can read a write that is older or
+     * newer in the location's order than its own (CoWR, CoRW): the coherence rows' control.
+     */
+    STALE_COPY("stale copy", "reads served at random from memory or from a stale copy holding each location's value before its last write");
 
     /** The system property that turns a fork into a mutation run: the name of a constant of this enum. */
     public static final String PROPERTY = "sysmem.stress.breakage";

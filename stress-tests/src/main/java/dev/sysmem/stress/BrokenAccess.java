@@ -5,11 +5,13 @@ import dev.sysmem.io.Width;
 import dev.sysmem.io.spi.AccessHandler;
 import dev.sysmem.io.spi.AtomicOp;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The backend of a broken view: performs every access an intercepted {@code SysMem} hands it on
@@ -23,7 +25,12 @@ import java.util.Objects;
  * consistent. {@link Breakage#HOISTABLE_READ} is the exception: its memory is a Java
  * {@code long[]} read and written with plain array accesses in every mode, narrower widths as
  * shifts and masks of the word that holds them, so that the JIT may keep a read in a register as
- * it would a plain field; its atomics are made atomic with a lock.
+ * it would a plain field; its atomics are made atomic with a lock. {@link Breakage#STALE_COPY}
+ * keeps a second, stale copy of the memory (zeroed, on the Java-managed native heap) and makes
+ * every write and atomic under one lock, as two stores: the location's current value into the stale
+ * copy, then the new value into the location. After any completed write, the stale copy holds a
+ * value the location really had; reads take no lock and pick the location or the stale copy at
+ * random, so they never see a value nobody wrote, only an old one.
  */
 public final class BrokenAccess implements AccessHandler {
 
@@ -35,11 +42,15 @@ public final class BrokenAccess implements AccessHandler {
     private final Breakage breakage;
     private final MemorySegment memory;
     private final long[] heap;
+    /** {@link Breakage#STALE_COPY}: each location's value before its last write; null otherwise. */
+    private final MemorySegment stale;
+    private final Object writeLock = new Object();
 
     private BrokenAccess(Breakage breakage, MemorySegment memory, long[] heap) {
         this.breakage = breakage;
         this.memory = memory;
         this.heap = heap;
+        this.stale = breakage == Breakage.STALE_COPY ? Arena.ofAuto().allocate(memory.byteSize(), Long.BYTES) : null;
     }
 
     /**
@@ -73,6 +84,9 @@ public final class BrokenAccess implements AccessHandler {
         if (heap != null) {
             return heapRead(address, width);
         }
+        if (stale != null && ThreadLocalRandom.current().nextBoolean()) {
+            return load(stale, address, width, mode);
+        }
         return load(address, width, effective(mode));
     }
 
@@ -83,6 +97,13 @@ public final class BrokenAccess implements AccessHandler {
             return;
         }
         AccessMode m = effective(mode);
+        if (stale != null) {
+            synchronized (writeLock) {
+                store(stale, address, width, m, load(address, width, m));
+                store(address, width, m, value);
+            }
+            return;
+        }
         if (breakage == Breakage.SPLIT_WRITE && width != Width.U8) {
             Width half = Width.ofBytes(width.bytes() / 2);
             int halfBits = half.bits();
@@ -99,6 +120,14 @@ public final class BrokenAccess implements AccessHandler {
             synchronized (heap) {
                 long found = heapRead(address, width);
                 heapWrite(address, width, next(op, found, expected, operand) & width.mask());
+                return found;
+            }
+        }
+        if (stale != null) {
+            synchronized (writeLock) {
+                long found = load(address, width, AccessMode.VOLATILE);
+                store(stale, address, width, AccessMode.VOLATILE, found);
+                store(address, width, AccessMode.VOLATILE, next(op, found, expected, operand) & width.mask());
                 return found;
             }
         }
@@ -151,11 +180,19 @@ public final class BrokenAccess implements AccessHandler {
             case OPAQUE_AS_PLAIN -> mode == AccessMode.OPAQUE ? AccessMode.PLAIN : mode;
             case ACQUIRE_RELEASE_AS_PLAIN -> mode == AccessMode.ACQUIRE_RELEASE ? AccessMode.PLAIN : mode;
             case VOLATILE_AS_ACQUIRE_RELEASE -> mode == AccessMode.VOLATILE ? AccessMode.ACQUIRE_RELEASE : mode;
-            case SPLIT_WRITE, ATOMICS_AS_ACQUIRE_RELEASE, HOISTABLE_READ -> mode;
+            case SPLIT_WRITE, ATOMICS_AS_ACQUIRE_RELEASE, HOISTABLE_READ, STALE_COPY -> mode;
         };
     }
 
     private long load(long at, Width width, AccessMode mode) {
+        return load(memory, at, width, mode);
+    }
+
+    private void store(long at, Width width, AccessMode mode, long value) {
+        store(memory, at, width, mode, value);
+    }
+
+    private static long load(MemorySegment memory, long at, Width width, AccessMode mode) {
         return switch (width) {
             case U8 -> Byte.toUnsignedLong(switch (mode) {
                 case PLAIN -> (byte) U8.get(memory, at);
@@ -184,7 +221,7 @@ public final class BrokenAccess implements AccessHandler {
         };
     }
 
-    private void store(long at, Width width, AccessMode mode, long value) {
+    private static void store(MemorySegment memory, long at, Width width, AccessMode mode, long value) {
         switch (width) {
             case U8 -> {
                 byte v = (byte) value;

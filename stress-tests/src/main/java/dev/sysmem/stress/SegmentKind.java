@@ -9,13 +9,14 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The kinds of memory the stress suites race on: the two kinds of {@link SharedMemory} a device
+ * The kinds of memory the stress suites race on: the kinds of {@link SharedMemory} a device
  * shares with its driver.
  *
  * <p><b>Guarantees.</b> {@link #open} returns fresh, zeroed, page-aligned memory of the size asked
  * for. A {@link #FILE_BACKED} mapping's file is deleted as soon as it is mapped, so a fork that
  * dies (jcstress ends a stale termination test by halting its JVM) leaves nothing behind in
- * {@code /dev/shm}; the mapping stays valid until the JVM exits.
+ * {@code /dev/shm}; the mapping stays valid until the JVM exits. A {@link #SEALED_MEMFD} has no
+ * name in any file system at all: its descriptor closes with the JVM.
  */
 public enum SegmentKind {
 
@@ -42,6 +43,22 @@ public enum SegmentKind {
                 return memory;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create the shared file " + file + " for " + label, e);
+            }
+        }
+    },
+
+    /**
+     * {@link SharedMemory#sealed}: a memfd sealed against shrinking and growing, the memory sysmem
+     * creates whenever another process or a QEMU guest must share it. Its views take the inlined
+     * access path of anonymous memory, reached through a different mapping.
+     */
+    SEALED_MEMFD("a sealed memfd (shared by descriptor)") {
+        @Override
+        public SharedMemory open(long size, String label) {
+            try {
+                return SharedMemory.sealed("sysmem-stress-" + label, size);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the sealed memfd for " + label + " (" + size + " bytes)", e);
             }
         }
     };

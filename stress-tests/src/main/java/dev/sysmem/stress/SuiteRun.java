@@ -2,8 +2,16 @@ package dev.sysmem.stress;
 
 import dev.sysmem.stress.report.ClaimsReport;
 import dev.sysmem.stress.report.Machine;
+import dev.sysmem.cli.CommandLines;
 import org.openjdk.jcstress.JCStress;
 import org.openjdk.jcstress.Options;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,9 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /**
@@ -43,59 +51,69 @@ import java.util.stream.Stream;
  *       itself exits 0 after printing "No matching tests".</li>
  * </ul>
  *
- * <p>Options before {@code --}: {@code --results DIR}, {@code --report DIR} (both required) and
- * {@code --section FILE} (repeatable, a table for the report, see
- * {@link dev.sysmem.stress.report.ReportSection}).
+ * <p>Options before {@code --} (picocli, {@code --help}): {@code --results DIR}, {@code --report DIR}
+ * (both required) and {@code --section FILE} (repeatable, a table for the report, see
+ * {@link dev.sysmem.stress.report.ReportSection}); jcstress's own options after it.
  */
-public final class SuiteRun {
+@Command(name = "SuiteRun", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs the stress suites with jcstress, then the claims report. Exit 0: jcstress reported no "
+                + "failure and the report passes; 1: otherwise; 2: bad arguments.")
+public final class SuiteRun implements Callable<Integer> {
 
-    private SuiteRun() {
-    }
+    @Option(names = "--results", required = true, paramLabel = "DIR", description = "Where jcstress's results go "
+            + "(emptied first).")
+    Path results;
 
-    public static void main(String[] args) throws Exception {
+    @Option(names = "--report", required = true, paramLabel = "DIR", description = "Where the claims report goes.")
+    Path report;
+
+    @Option(names = "--section", paramLabel = "FILE", description = "A table from another run to include in the "
+            + "report (repeatable).")
+    List<Path> sections = new ArrayList<>();
+
+    @Parameters(paramLabel = "JCSTRESS_OPTION", description = "jcstress's options, after '--', e.g. -- -m quick -sc false.")
+    List<String> jcstress = new ArrayList<>();
+
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
         System.exit(run(args));
     }
 
-    static int run(String[] args) throws Exception {
-        int split = Arrays.asList(args).indexOf("--");
-        List<String> own = Arrays.asList(args).subList(0, split < 0 ? args.length : split);
-        List<String> jcstress = new ArrayList<>(split < 0 ? List.of() : Arrays.asList(args).subList(split + 1, args.length));
-        Path results = null;
-        Path report = null;
-        List<String> sections = new ArrayList<>();
-        for (int i = 0; i + 1 < own.size(); i += 2) {
-            switch (own.get(i)) {
-                case "--results" -> results = Path.of(own.get(i + 1));
-                case "--report" -> report = Path.of(own.get(i + 1));
-                case "--section" -> sections.addAll(List.of("--section", own.get(i + 1)));
-                default -> {
-                    return usage("unknown argument " + own.get(i));
-                }
-            }
+    static int run(String[] args) {
+        return CommandLines.configure(new CommandLine(new SuiteRun())).execute(args);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        List<String> jcstressOptions = new ArrayList<>(jcstress);
+        if (jcstressOptions.contains("-r") || jcstressOptions.contains("-p")) {
+            throw new ParameterException(spec.commandLine(), "-r and -p are set by SuiteRun (the results go to --results)");
         }
-        if (results == null || report == null || own.size() % 2 != 0) {
-            return usage("--results and --report are required");
+        if (!jcstressOptions.contains("-jvmArgsPrepend")) {
+            jcstressOptions.addAll(List.of("-jvmArgsPrepend", "--enable-native-access=ALL-UNNAMED"));
         }
-        if (jcstress.contains("-r") || jcstress.contains("-p")) {
-            return usage("-r and -p are set by SuiteRun (the results go to --results)");
-        }
-        if (!jcstress.contains("-jvmArgsPrepend")) {
-            jcstress.addAll(List.of("-jvmArgsPrepend", "--enable-native-access=ALL-UNNAMED"));
+        // The options are checked before the results directory is emptied, so that a typo leaves
+        // the previous run's results in place; they are parsed again once -r is added.
+        Options options = new Options(jcstressOptions.toArray(new String[0]));
+        if (!options.parse()) {
+            throw new ParameterException(spec.commandLine(), "jcstress did not accept the options " + jcstressOptions);
         }
         emptyDirectory(results);
-        jcstress.addAll(List.of("-r", results.toString()));
+        jcstressOptions.addAll(List.of("-r", results.toString()));
+        options = new Options(jcstressOptions.toArray(new String[0]));
+        options.parse();
 
         long start = System.nanoTime();
-        Options options = new Options(jcstress.toArray(new String[0]));
-        if (!options.parse()) {
-            return usage("jcstress did not accept the options " + jcstress);
-        }
         String jcstressFailure = null;
         try {
             new JCStress(options).run();
         } catch (AssertionError failures) {
             // jcstress 0.16 reports forbidden outcomes and test errors by throwing; the report lists them.
             jcstressFailure = failures.getMessage();
+        } catch (Exception e) {
+            throw new IllegalStateException("jcstress failed to run: " + e, e);
         }
         Path blob = Path.of(options.getResultFile());
         if (Files.exists(blob)) {
@@ -103,11 +121,11 @@ public final class SuiteRun {
         }
         long seconds = (System.nanoTime() - start) / 1_000_000_000L;
         System.out.printf("jcstress run took %d s%n", seconds);
-        Machine.record(results, options.getCPUCount(), String.join(" ", jcstress), seconds);
+        Machine.record(results, options.getCPUCount(), String.join(" ", jcstressOptions), options.getTestFilter(), seconds);
 
         List<String> reportArgs = new ArrayList<>(List.of("--results", results.toString(), "--out", report.toString(),
                 "--tests", options.getTestFilter()));
-        reportArgs.addAll(sections);
+        sections.forEach(section -> reportArgs.addAll(List.of("--section", section.toString())));
         int status = ClaimsReport.run(reportArgs.toArray(new String[0]), System.out, System.err);
         if (jcstressFailure != null) {
             System.err.println("jcstress reported failures: " + jcstressFailure.lines().findFirst().orElse(""));
@@ -129,11 +147,5 @@ public final class SuiteRun {
             }
         }
         Files.createDirectories(dir);
-    }
-
-    private static int usage(String problem) {
-        System.err.println("SuiteRun: " + problem);
-        System.err.println("usage: SuiteRun --results DIR --report DIR [--section FILE]... -- [jcstress options, e.g. -m quick -sc false]");
-        return 2;
     }
 }

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class BrokenAccessTest {
 
     @ParameterizedTest
-    @EnumSource(value = Breakage.class, mode = EnumSource.Mode.EXCLUDE, names = "HOISTABLE_READ")
+    @EnumSource(value = Breakage.class, mode = EnumSource.Mode.EXCLUDE, names = {"HOISTABLE_READ", "STALE_COPY"})
     void everyWidthAndModeStillReadsAndWritesTheRightBytes(Breakage breakage) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment memory = arena.allocate(64, 8);
@@ -42,6 +42,32 @@ class BrokenAccessTest {
             assertThat(access.atomic("r", 24, 24, Width.U32, AtomicOp.GET_AND_BITWISE_OR, 0, 0xf0)).isZero();
             assertThat(access.atomic("r", 24, 24, Width.U32, AtomicOp.GET_AND_BITWISE_AND, 0, 0x30)).isEqualTo(0xf0);
             assertThat(access.read("r", 24, 24, Width.U32, AccessMode.OPAQUE)).isEqualTo(0x30);
+        }
+    }
+
+    /**
+     * The coherence control: a read returns the location's value or the one before its last write,
+     * each at random, and never anything else; writes and atomics still land in memory.
+     */
+    @Test
+    void staleCopyReadsGoBackOneWriteAtRandom() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment memory = arena.allocate(64, 8);
+            BrokenAccess access = BrokenAccess.over(memory, Breakage.STALE_COPY);
+            for (Width width : Width.values()) {
+                access.write("r", 8, 8, width, AccessMode.OPAQUE, 0);
+                access.write("r", 8, 8, width, AccessMode.OPAQUE, 1);
+                access.write("r", 8, 8, width, AccessMode.OPAQUE, 2);
+                java.util.Set<Long> seen = new java.util.TreeSet<>();
+                for (int i = 0; i < 200; i++) {
+                    seen.add(access.read("r", 8, 8, width, AccessMode.OPAQUE));
+                }
+                assertThat(seen).as("%s reads after writes of 0, 1, 2", width).containsExactly(1L, 2L);
+                assertThat(memory.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 8)).isEqualTo((byte) 2);
+            }
+            assertThat(access.atomic("r", 16, 16, Width.U64, AtomicOp.GET_AND_ADD, 0, 5)).isZero();
+            assertThat(access.atomic("r", 16, 16, Width.U64, AtomicOp.COMPARE_AND_SET, 5, 9)).isEqualTo(5);
+            assertThat(memory.get(java.lang.foreign.ValueLayout.JAVA_LONG, 16)).isEqualTo(9);
         }
     }
 

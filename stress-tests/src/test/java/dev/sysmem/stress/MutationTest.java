@@ -41,10 +41,16 @@ class MutationTest {
 
     /** The smoke run's jcstress options, as the build passes them; the default is the same string. */
     private static final List<String> SMOKE = List.of(System.getProperty("stress.smoke.options",
-            "-m quick -sc false -c 2 -t [.](Atomicity|StoreBuffering|AtomicStoreBuffering|CacheLineTearingControl)_.*_Anonymous$ "
+            "-m quick -sc false -c 2 -t [.](Atomicity_U[0-9]+_(Opaque|AcquireRelease|Volatile|SplitWrite)|StoreBuffering_U[0-9]+_(AcquireRelease|Volatile)|AtomicStoreBuffering_.*|CacheLineTearingControl_.*)_Anonymous$ "
                     + "-jvmArgs -XX:+TieredCompilation").strip().split("\\s+"));
 
     private static final String STORE_BUFFERING = "[.]StoreBuffering_U32_(AcquireRelease|Volatile)_Anonymous$";
+    /**
+     * The smoke's store-buffering cells: VOLATILE and its ACQUIRE_RELEASE control at every width. SB's
+     * weak outcome comes in bursts, in some forks and not others (0.06% of one run's samples, all in
+     * one fork), so a single VOLATILE test done as ACQUIRE_RELEASE can miss it; the smoke has four.
+     */
+    private static final String STORE_BUFFERING_ALL_WIDTHS = "[.]StoreBuffering_U(8|16|32|64)_(AcquireRelease|Volatile)_Anonymous$";
     private static final String ATOMICITY = "[.]Atomicity_U(16|32|64)_Opaque_Anonymous$";
 
     @TempDir
@@ -104,9 +110,12 @@ class MutationTest {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void volatileDoneAsAcquireReleaseTurnsStoreBufferingRed() throws Exception {
-        ClaimsReport report = mutated("volatile-as-acqrel", STORE_BUFFERING, Breakage.VOLATILE_AS_ACQUIRE_RELEASE);
+        ClaimsReport report = mutated("volatile-as-acqrel", STORE_BUFFERING_ALL_WIDTHS, Breakage.VOLATILE_AS_ACQUIRE_RELEASE);
 
-        assertThat(cell(report, Property.STORE_BUFFERING, AccessMode.VOLATILE, Width.U32).state()).isEqualTo(CellState.VIOLATED);
+        // As for the split write: the row, not each width, must go red (see STORE_BUFFERING_ALL_WIDTHS).
+        assertThat(List.of(Width.values())).extracting(w -> cell(report, Property.STORE_BUFFERING, AccessMode.VOLATILE, w))
+                .anyMatch(c -> c.state() == CellState.VIOLATED);
+        assertThat(report.passes()).isFalse();
     }
 
     /** Two real runs made here, the real implementation and a mutated one, merged into one table. */
@@ -114,7 +123,7 @@ class MutationTest {
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void twoRealRunsMergeIntoOneTableWithAColumnPerRun() throws Exception {
         Path clean = run("sysmem", STORE_BUFFERING, null);
-        Path broken = run("volatile-as-acqrel", STORE_BUFFERING, Breakage.VOLATILE_AS_ACQUIRE_RELEASE);
+        Path broken = run("volatile-as-acqrel", STORE_BUFFERING_ALL_WIDTHS, Breakage.VOLATILE_AS_ACQUIRE_RELEASE);
         assertThat(STATUS.get("sysmem")).as("the real implementation passes").isZero();
         Map<String, Path> runs = new LinkedHashMap<>();
         runs.put("sysmem", clean);

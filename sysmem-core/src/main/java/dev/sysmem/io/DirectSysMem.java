@@ -19,6 +19,14 @@ import java.nio.ByteOrder;
  * views it is given, so C2 inlines the access with nothing to decode, and a program that uses all
  * four modes elsewhere does not pollute that call site's profile.
  *
+ * <p>What a view still costs over the raw handle, per access: the load of {@code segment} and,
+ * where the caller holds the view as a {@code SysMem}, a check of its class. C2 compiles an
+ * opaque or stronger access as a barrier for all of memory, so both are made again for every
+ * access, as the raw handle's caller reloads its own field and the segment's. A record or another
+ * field the JIT trusts as final would not keep the segment in a register across that barrier
+ * either; only a caller holding the segment itself in a local does (the benchmarks module's
+ * {@code asm} directory shows each shape).
+ *
  * <p>The atomics are the same in every mode (sequentially consistent), so they live here.
  */
 abstract sealed class DirectSysMem extends SysMem

@@ -37,6 +37,11 @@ import java.util.Set;
  * messages, and {@link #intercepted} views hand their accesses to an
  * {@link AccessHandler}.
  *
+ * <p><b>In a hot loop</b>, copy the view from its field into a local first. An opaque or stronger
+ * access is a barrier for all of the JIT's knowledge of memory, so a view read from a field is read
+ * again, and its class checked again, for every access; a view in a local has its class checked
+ * once, before the loop. What no shape of view avoids is the load of its segment per access.
+ *
  * <p><b>Guarantees.</b>
  * <ul>
  *   <li>The default mode is {@link AccessMode#OPAQUE}, the kernel's {@code read_volatile}: no

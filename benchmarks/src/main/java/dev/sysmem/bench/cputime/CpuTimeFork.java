@@ -166,10 +166,12 @@ public final class CpuTimeFork implements Callable<Integer> {
                     resources.add(memory);
                     SysMemKernels sysmem = new SysMemKernels("SysMem", SysMem.of("bench", memory.segment()), OFFSET);
                     RawKernels raw = new RawKernels("raw VarHandle", memory.segment(), OFFSET);
+                    HeldSegmentKernels held = new HeldSegmentKernels(memory.segment(), OFFSET);
                     AgronaKernels agrona = new AgronaKernels(memory.segment(), Math.toIntExact(OFFSET));
                     for (AccessMode mode : modes) {
                         kernels.addAll(sysmem.forMode(mode));
                         kernels.addAll(raw.forMode(mode));
+                        kernels.addAll(held.forMode(mode));
                         kernels.addAll(agrona.forMode(mode));
                     }
                     kernels.addAll(new EmptyKernels(OFFSET).kernels());

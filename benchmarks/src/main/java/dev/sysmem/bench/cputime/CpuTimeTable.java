@@ -70,6 +70,8 @@ public final class CpuTimeTable {
 
     static final List<Comparison> ACCESS = List.of(
             new Comparison("SysMem", "raw VarHandle", 1.05, 1.10),
+            new Comparison(HeldSegmentKernels.CONTENDER, "raw VarHandle", Double.NaN, Double.NaN),
+            new Comparison("SysMem", HeldSegmentKernels.CONTENDER, Double.NaN, Double.NaN),
             new Comparison("raw VarHandle", "Agrona UnsafeBuffer", Double.NaN, Double.NaN),
             new Comparison("SysMem", "Agrona UnsafeBuffer", Double.NaN, Double.NaN));
 

@@ -182,7 +182,8 @@ public final class RatioTable {
         return new Family("Ring throughput, " + payload + " B payload: buffers through a queue to a busy-polling consumer thread"
                 + " (buffers/s, higher is better)",
                 "VirtqueueThroughput", Pattern.compile(".*"), "virtqueue",
-                m -> m.method().equals("transfer") ? "kick check after every buffer" : "kicks batched per 32 buffers (headline)",
+                m -> (m.method().equals("transfer") ? "kick check after every buffer" : "kicks batched per 32 buffers (headline)")
+                        + ("true".equals(m.params().get("inOrder")) ? " with IN_ORDER" : ""),
                 Comparator.comparing(Measurement::method).reversed(),
                 List.of(Column.fixed("Agrona OneToOneRingBuffer", "AgronaRingThroughput", "transfer", Bar.atLeast(agronaBar)),
                         Column.fixed("JCTools SpscArrayQueue", "JCToolsQueueThroughput", "transfer", Bar.atLeast(1.0))))
@@ -298,7 +299,8 @@ public final class RatioTable {
      * @param column the column
      * @param ratio  subject median / contender median with its interval
      */
-    record Cell(String row, Column column, Optional<Bootstrap.Ratio> ratio, Optional<Double> best) {
+    record Cell(String row, Column column, Optional<Bootstrap.Ratio> ratio, Optional<Double> best,
+                Optional<RoundRatios> rounds) {
 
         /** Whether a bar applies and the ratio meets it; empty if there is no bar or no ratio. */
         Optional<Boolean> met() {
@@ -319,7 +321,53 @@ public final class RatioTable {
             String text = format(r.value()) + " [" + format(r.low()) + ", " + format(r.high()) + "]";
             String verdict = met().map(ok -> text + " " + (ok ? "met" : "**missed**") + (undecided() ? " †" : "")).orElse(text);
             return verdict + best.map(b -> "; best " + format(b) + (column.bar().exists()
-                    ? (column.bar().metBy(b) ? " met" : " **missed**") : "")).orElse("");
+                    ? (column.bar().metBy(b) ? " met" : " **missed**") : "")).orElse("")
+                    + rounds.map(q -> "; per round " + format(q.median()) + " (p10-p90 " + format(q.p10()) + "-"
+                    + format(q.p90()) + ", " + q.count() + " rounds)" + (column.bar().exists()
+                    ? (column.bar().metBy(q.median()) ? " met" : " **missed**") + (q.spans(column.bar()) ? " †" : "")
+                    : "")).orElse("");
+        }
+    }
+
+    /**
+     * The ratio round by round: in round {@code i} the subject's fork median over the contender's
+     * fork median, two forks that {@link BenchmarkRun} ran next to each other, so that a change
+     * of the machine's load between rounds moves both. The median and the 10th-90th percentile
+     * spread of those ratios (linear interpolation between the sorted ratios).
+     *
+     * @param count the rounds paired (the fewer forks of the two)
+     */
+    record RoundRatios(double median, double p10, double p90, int count) {
+
+        static Optional<RoundRatios> of(Measurement subject, Measurement reference) {
+            int n = Math.min(subject.forks().size(), reference.forks().size());
+            if (n < 2) {
+                return Optional.empty();
+            }
+            double[] ratios = new double[n];
+            for (int i = 0; i < n; i++) {
+                ratios[i] = medianOf(subject.forks().get(i)) / medianOf(reference.forks().get(i));
+            }
+            java.util.Arrays.sort(ratios);
+            return Optional.of(new RoundRatios(quantile(ratios, 0.5), quantile(ratios, 0.1), quantile(ratios, 0.9), n));
+        }
+
+        /** Whether the p10-p90 spread contains the bar: the rounds disagree on the verdict. */
+        boolean spans(Bar bar) {
+            return bar.exists() && p10 <= bar.limit() && p90 >= bar.limit();
+        }
+
+        private static double medianOf(double[] scores) {
+            double[] sorted = scores.clone();
+            java.util.Arrays.sort(sorted);
+            return quantile(sorted, 0.5);
+        }
+
+        static double quantile(double[] sorted, double q) {
+            double at = q * (sorted.length - 1);
+            int low = (int) Math.floor(at);
+            int high = Math.min(low + 1, sorted.length - 1);
+            return sorted[low] + (at - low) * (sorted[high] - sorted[low]);
         }
     }
 
@@ -334,7 +382,9 @@ public final class RatioTable {
                 Optional<Measurement> reference = find(column.className(), method, subject);
                 Optional<Bootstrap.Ratio> ratio = reference.map(r -> Bootstrap.ratio(subject.forks(), r.forks()));
                 Optional<Double> best = reference.filter(r -> family.showBest()).map(r -> subject.best() / r.best());
-                row.add(new Cell(label, column, ratio, best));
+                Optional<RoundRatios> rounds = reference.filter(r -> family.showBest())
+                        .flatMap(r -> RoundRatios.of(subject, r));
+                row.add(new Cell(label, column, ratio, best, rounds));
             }
             rows.add(row);
         }
@@ -349,10 +399,15 @@ public final class RatioTable {
                 .toList();
     }
 
+    /**
+     * The contender's result with the subject's parameters: every parameter the contender has must
+     * have the subject's value (a subject may have more, such as the virtqueue's {@code inOrder},
+     * which the other rings do not have).
+     */
     private Optional<Measurement> find(String className, String method, Measurement like) {
         return results.stream()
                 .filter(m -> m.className().equals(className) && m.method().equals(method)
-                        && m.params().equals(like.params()) && m.mode().equals(like.mode()))
+                        && like.params().entrySet().containsAll(m.params().entrySet()) && m.mode().equals(like.mode()))
                 .findFirst();
     }
 
@@ -365,7 +420,9 @@ public final class RatioTable {
         }
         out.append("Each cell is subject median / contender median, [95% two-level bootstrap interval], and the bar's verdict. "
                 + "† marks a verdict the interval does not settle (it contains the bar). \"best\" (two-thread benchmarks) "
-                + "is the ratio of the best iterations, fastest or highest, with its verdict: the uncontended estimate.\n");
+                + "is the ratio of the best iterations, fastest or highest, with its verdict: the uncontended estimate. \"per round\" "
+                + "(two-thread benchmarks) is the median over rounds of the ratio of the two forks run next to each other in a "
+                + "round, with the 10th-90th percentile spread of those ratios; † there marks a spread that contains the bar.\n");
         loads.ifPresent(run -> out.append("\nTwo-thread benchmarks show the 1-minute load average at which the subject's forks "
                 + "started; ⚠ flags forks started above ").append(format(run.threshold()))
                 .append(" (the core count): their threads could not count on running at the same time, and the figure is "
@@ -428,6 +485,10 @@ public final class RatioTable {
                         .filter(b -> b.isPresent() && column.bar().metBy(b.get())).count();
                 long bestMeasured = rows.stream().filter(row -> row.get(c0).best().isPresent()).count();
                 out.append("; by best iterations met in ").append(bestMet).append(" of ").append(bestMeasured);
+                long roundMet = rows.stream().map(row -> row.get(c0).rounds())
+                        .filter(r -> r.isPresent() && column.bar().metBy(r.get().median())).count();
+                long roundMeasured = rows.stream().filter(row -> row.get(c0).rounds().isPresent()).count();
+                out.append("; by per-round medians met in ").append(roundMet).append(" of ").append(roundMeasured);
             }
             out.append('\n');
         }

@@ -38,6 +38,13 @@ public class VirtioDeviceThroughput {
     @Param({"64", "4096"})
     public int payload;
 
+    /**
+     * The sleeping device's queue does not negotiate {@code VIRTIO_F_IN_ORDER}; the parameter
+     * names that, so that each row is compared with the poll-mode virtqueue's row without it.
+     */
+    @Param({"false"})
+    public boolean inOrder;
+
     private VirtqueueProducer producer;
 
     @Setup(Level.Trial)

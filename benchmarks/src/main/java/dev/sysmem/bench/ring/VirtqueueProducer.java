@@ -21,7 +21,13 @@ import java.lang.foreign.ValueLayout;
  * Each {@link #send} copies the payload into a free buffer, adds it as a one-descriptor chain,
  * and kicks if the device asked for kicks; when every buffer is in flight it harvests used
  * buffers, spinning until the device returns one. The device's function copies each payload out
- * ({@link #copyOut}). Subclasses choose how the device runs.
+ * ({@link #copyOut}). The benchmark classes choose how the device runs.
+ *
+ * <p>Free buffers are reused in the order that gives each descriptor back the buffer it held
+ * before, as a driver that re-posts its buffers does, so that the driver's unchanged descriptor
+ * fields are not written again: last in, first out without {@code VIRTIO_F_IN_ORDER} (the
+ * driver's free list is last in, first out too), first in, first out with it (descriptors go
+ * round the table in order).
  *
  * <p>Not a JMH state itself: the benchmark classes hold one and drive it from their setup.
  */
@@ -29,6 +35,9 @@ final class VirtqueueProducer implements AutoCloseable {
 
     /** What the queue negotiates: VIRTIO 1.x with event-index suppression, as Linux drivers do. */
     static final VirtioFeatures FEATURES = VirtioFeatures.of(VirtioFeatures.VERSION_1, VirtioFeatures.EVENT_IDX);
+    /** The same with {@code VIRTIO_F_IN_ORDER}: one used element per batch, descriptors in ring order. */
+    static final VirtioFeatures FEATURES_IN_ORDER =
+            VirtioFeatures.of(VirtioFeatures.VERSION_1, VirtioFeatures.EVENT_IDX, VirtioFeatures.IN_ORDER);
 
     /** The name of the device {@link #startPollingDevice} starts; its thread is {@code device-<name>}. */
     static final String POLLING_DEVICE = "virtq-poll";
@@ -38,6 +47,7 @@ final class VirtqueueProducer implements AutoCloseable {
     final VirtqueueLayout layout;
     final DeviceRunner runner = new DeviceRunner();
     private final int payload;
+    private final VirtioFeatures features;
     private final long buffers;
     private final MemorySegment source;
     private final MemorySegment destination;
@@ -47,11 +57,20 @@ final class VirtqueueProducer implements AutoCloseable {
     private final long[] chainAddress = new long[1];
     private final long[] chainLength = new long[1];
     private int freeCount;
+    // First-in-first-out pool positions (IN_ORDER): take from freeTake, put back at freePut.
+    private int freeTake;
+    private int freePut;
     private int unkicked;
     private VirtqueueDriver driver;
 
     VirtqueueProducer(int payload) {
+        this(payload, false);
+    }
+
+    /** A producer whose queue negotiates {@link #FEATURES_IN_ORDER} if {@code inOrder}, else {@link #FEATURES}. */
+    VirtqueueProducer(int payload, boolean inOrder) {
         this.payload = payload;
+        this.features = inOrder ? FEATURES_IN_ORDER : FEATURES;
         this.layout = VirtqueueLayout.contiguous(RingShape.SLOTS, 0);
         this.buffers = align(layout.end(), 4096);
         long size = buffers + (long) RingShape.SLOTS * payload + 2L * payload;
@@ -65,7 +84,26 @@ final class VirtqueueProducer implements AutoCloseable {
         for (int i = 0; i < RingShape.SLOTS; i++) {
             freeBuffers[freeCount++] = i;
         }
-        this.recycle = (head, written) -> freeBuffers[freeCount++] = bufferOfHead[head];
+        this.recycle = inOrder ? (head, written) -> {
+            freeBuffers[freePut] = bufferOfHead[head];
+            freePut = (freePut + 1) % RingShape.SLOTS;
+            freeCount++;
+        } : (head, written) -> freeBuffers[freeCount++] = bufferOfHead[head];
+    }
+
+    /** The features both sides of the queue use. */
+    VirtioFeatures features() {
+        return features;
+    }
+
+    private int takeBuffer() {
+        if (features.inOrder()) {
+            int buffer = freeBuffers[freeTake];
+            freeTake = (freeTake + 1) % RingShape.SLOTS;
+            freeCount--;
+            return buffer;
+        }
+        return freeBuffers[--freeCount];
     }
 
     private static long align(long value, long to) {
@@ -83,7 +121,7 @@ final class VirtqueueProducer implements AutoCloseable {
 
     /** Makes the driver side; {@code notifier} kicks the device. Call before the device starts. */
     void createDriver(Runnable notifier) {
-        driver = VirtqueueDriver.create("bench", guest, layout, FEATURES, notifier);
+        driver = VirtqueueDriver.create("bench", guest, layout, features, notifier);
         // The driver harvests by polling, as a busy NAPI loop does: no used-buffer interrupts.
         driver.disableInterrupts();
     }
@@ -103,7 +141,7 @@ final class VirtqueueProducer implements AutoCloseable {
 
             @Override
             public void run(DeviceContext context) {
-                VirtqueueDevice queue = VirtqueueDevice.attach("bench", guest, layout, FEATURES, copyOut(), () -> { });
+                VirtqueueDevice queue = VirtqueueDevice.attach("bench", guest, layout, features, copyOut(), () -> { });
                 queue.disableNotifications();
                 long idle = 0;
                 while (!context.isStopping()) {
@@ -149,7 +187,7 @@ final class VirtqueueProducer implements AutoCloseable {
                 }
             }
         }
-        int buffer = freeBuffers[--freeCount];
+        int buffer = takeBuffer();
         long address = buffers + (long) buffer * payload;
         MemorySegment.copy(source, 0, memory.segment(), address, payload);
         chainAddress[0] = address;
@@ -159,6 +197,38 @@ final class VirtqueueProducer implements AutoCloseable {
             throw new IllegalStateException("the virtqueue had no free descriptor although buffer " + buffer + " was free");
         }
         bufferOfHead[head] = buffer;
+    }
+
+    /**
+     * Makes the driver side and the device side on this thread, for {@link #sendBatchOnThisThread}:
+     * no device thread, no kicks or interrupts needed.
+     */
+    VirtqueueDevice attachDeviceOnThisThread() {
+        createDriver(() -> { });
+        VirtqueueDevice queue = VirtqueueDevice.attach("bench", guest, layout, features, copyOut(), () -> { });
+        queue.disableNotifications();
+        return queue;
+    }
+
+    /**
+     * Both sides of {@code batch} buffers on the calling thread: the driver adds them, deciding on
+     * a kick every {@code kickEvery}, {@code device} serves them (copying each payload out), the
+     * driver harvests them. {@code batch} must be at most {@link RingShape#SLOTS}.
+     */
+    void sendBatchOnThisThread(VirtqueueDevice device, int batch, int kickEvery) {
+        for (int i = 0; i < batch; i++) {
+            sendBatched(kickEvery);
+        }
+        driver.kickIfNeeded();
+        unkicked = 0;
+        if (device.processAvailable() != batch || driver.harvest(recycle) != batch) {
+            throw new IllegalStateException("the device served or the driver harvested fewer than " + batch + " buffers");
+        }
+    }
+
+    /** Descriptor fields the driver has written so far ({@link VirtqueueDriver#descriptorWrites()}). */
+    long descriptorWrites() {
+        return driver.descriptorWrites();
     }
 
     @Override

@@ -40,11 +40,15 @@ public class VirtqueueThroughput {
     @Param({"64", "4096"})
     public int payload;
 
+    /** Whether both sides negotiate {@code VIRTIO_F_IN_ORDER} (one used element per batch). */
+    @Param({"false", "true"})
+    public boolean inOrder;
+
     private VirtqueueProducer producer;
 
     @Setup(Level.Trial)
     public void start() {
-        producer = new VirtqueueProducer(payload);
+        producer = new VirtqueueProducer(payload, inOrder);
         producer.startPollingDevice();
     }
 

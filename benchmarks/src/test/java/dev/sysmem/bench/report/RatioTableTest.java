@@ -113,6 +113,37 @@ class RatioTableTest {
     }
 
     @Test
+    void perRoundRatiosPairTheForksRunInTheSameRound() {
+        RatioTable.Family family = new RatioTable.Family("rounds", "SysMemAccess", java.util.regex.Pattern.compile("read32Opaque"),
+                "SysMem", Measurement::method, java.util.Comparator.comparing(Measurement::method),
+                List.of(RatioTable.Column.same("floor", "VarHandleAccess", RatioTable.Bar.atMost(1.05)))).withBest();
+        RatioTable.Cell cell = new RatioTable(results, List.of(family), java.util.Optional.empty()).cells(family).getFirst().getFirst();
+        Measurement sysmem = result("SysMemAccess.read32Opaque");
+        Measurement floor = result("VarHandleAccess.read32Opaque");
+        double[] perRound = new double[2];
+        for (int i = 0; i < 2; i++) {
+            perRound[i] = forkMedian(sysmem.forks().get(i)) / forkMedian(floor.forks().get(i));
+        }
+        Arrays.sort(perRound);
+        RatioTable.RoundRatios rounds = cell.rounds().orElseThrow();
+        org.assertj.core.data.Offset<Double> exact = org.assertj.core.data.Offset.offset(1e-12);
+        assertThat(rounds.count()).isEqualTo(2);
+        assertThat(rounds.median()).isCloseTo((perRound[0] + perRound[1]) / 2, exact);
+        assertThat(rounds.p10()).isCloseTo(perRound[0] + 0.1 * (perRound[1] - perRound[0]), exact);
+        assertThat(rounds.p90()).isCloseTo(perRound[0] + 0.9 * (perRound[1] - perRound[0]), exact);
+        assertThat(cell.render()).contains("; per round ").contains("2 rounds");
+        assertThat(RatioTable.RoundRatios.quantile(new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, 0.1)).isEqualTo(2.0);
+        assertThat(new RatioTable(results).cells(RatioTable.FAMILIES.getFirst()).getFirst().getFirst().rounds())
+                .as("one-thread families show no per-round ratio").isEmpty();
+    }
+
+    private static double forkMedian(double[] scores) {
+        double[] sorted = scores.clone();
+        Arrays.sort(sorted);
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
+
+    @Test
     void twoThreadRowsShowTheForkLoadAndFlagForksAboveTheThreshold() {
         RatioTable.Family family = new RatioTable.Family("two-thread", "SysMemAccess", java.util.regex.Pattern.compile("read32Opaque"),
                 "SysMem", Measurement::method, java.util.Comparator.comparing(Measurement::method),

@@ -16,7 +16,8 @@ public final class DeviceKinds {
     /** Every kind, in the order {@code list} shows them. */
     private static final List<Supplier<DeviceKind>> TABLE = List.of(
             MailboxKind::new,
-            ChaosKind::new
+            ChaosKind::new,
+            VirtioBlkKind::new
     );
 
     private DeviceKinds() {

@@ -5,8 +5,8 @@ package dev.sysmem.sim.virtio;
  * driver understands into the features both then use.
  *
  * <p>Only the bits that change how a split virtqueue works are named here (VIRTIO 1.x, "Reserved
- * Feature Bits"): {@link #INDIRECT_DESC} (28), {@link #EVENT_IDX} (29) and {@link #VERSION_1}
- * (32). The queue in this package never offers {@code INDIRECT_DESC}: a descriptor with the
+ * Feature Bits"): {@link #INDIRECT_DESC} (28), {@link #EVENT_IDX} (29), {@link #VERSION_1}
+ * (32) and {@link #IN_ORDER} (35). The queue in this package never offers {@code INDIRECT_DESC}: a descriptor with the
  * {@code INDIRECT} flag is a device error, as the spec forbids it unless the feature was
  * negotiated.
  *
@@ -29,6 +29,11 @@ public record VirtioFeatures(long bits) {
     public static final int EVENT_IDX = 29;
     /** {@code VIRTIO_F_VERSION_1}: little-endian, non-legacy device. */
     public static final int VERSION_1 = 32;
+    /**
+     * {@code VIRTIO_F_IN_ORDER}: the device uses buffers in the order they were made available,
+     * so it may write one used element for a batch, and the driver uses descriptors in ring order.
+     */
+    public static final int IN_ORDER = 35;
 
     /** No features. */
     public static final VirtioFeatures NONE = new VirtioFeatures(0);
@@ -64,6 +69,11 @@ public record VirtioFeatures(long bits) {
         return has(EVENT_IDX);
     }
 
+    /** Whether {@code VIRTIO_F_IN_ORDER} is set. */
+    public boolean inOrder() {
+        return has(IN_ORDER);
+    }
+
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder("VirtioFeatures[");
@@ -74,6 +84,7 @@ public record VirtioFeatures(long bits) {
                     case INDIRECT_DESC -> "INDIRECT_DESC";
                     case EVENT_IDX -> "EVENT_IDX";
                     case VERSION_1 -> "VERSION_1";
+                    case IN_ORDER -> "IN_ORDER";
                     default -> "bit" + bit;
                 });
                 sep = ", ";

@@ -40,6 +40,17 @@ import java.util.Objects;
  * (never negotiated here), a buffer outside guest memory, a readable buffer after a writable one, a
  * chain over 2<sup>32</sup> bytes. Chains served before the faulty one are still published.
  *
+ * <p><b>{@code VIRTIO_F_IN_ORDER}.</b> This engine always uses chains in the order they were made
+ * available, so a device built on it may offer the feature; with or without it the queue works
+ * the same for the driver, which is what a driver that does not negotiate it gets. When
+ * negotiated, {@link #processAvailable} writes one used element per run of chains served in full
+ * (the element at the run's first slot, naming its last chain: "In-order use of descriptors"); a
+ * chain given fewer bytes than its writable buffers hold ends a run with its own element, since
+ * the driver takes the chains before the named one as written in full. It also holds the driver
+ * to its side of the feature: chains must start at the next descriptor in ring order and each
+ * {@code next} must be the following descriptor (0 after the last), or the queue stops with a
+ * {@link VirtqueueFault}.
+ *
  * <p><b>Threads.</b> One thread (the device's) uses an instance; the counters may be read from
  * another thread once the device's thread has been joined.
  *
@@ -74,6 +85,7 @@ public final class VirtqueueDevice {
     private final VirtqueueLayout layout;
     private final VirtioFeatures features;
     private final boolean eventIdx;
+    private final boolean inOrder;
     private final int size;
     private final int mask;
     private final ChainHandler handler;
@@ -82,6 +94,8 @@ public final class VirtqueueDevice {
     private final BufferCheck ram;
 
     private int lastAvail;
+    // With IN_ORDER: the descriptor the next chain must start at; -1 when not known (resume).
+    private int nextInOrderHead;
     private int usedShadow;
     private int publishedUsed;
     private int signalledUsed;
@@ -101,6 +115,7 @@ public final class VirtqueueDevice {
         this.layout = layout;
         this.features = features;
         this.eventIdx = features.eventIdx();
+        this.inOrder = features.inOrder();
         this.size = layout.queueSize();
         this.mask = size - 1;
         this.handler = handler;
@@ -161,6 +176,8 @@ public final class VirtqueueDevice {
         Objects.requireNonNull(ram, "ram");
         VirtqueueDevice resumed = attach(name, guest, layout, features, handler, interrupt).withRam(ram);
         resumed.lastAvail = lastAvailIdx & 0xffff;
+        // Where the driver's descriptor cursor stands is not part of the vring base.
+        resumed.nextInOrderHead = -1;
         resumed.usedShadow = resumed.ring.read16(layout.usedIdx());
         resumed.publishedUsed = resumed.usedShadow;
         resumed.signalledUsed = resumed.usedShadow;
@@ -212,10 +229,19 @@ public final class VirtqueueDevice {
         // The entries and descriptors were written before the index that published them.
         Barriers.rmb();
         int served = 0;
+        // Chains served since the last used element was written, and the last of them.
+        int unpublished = 0;
+        int lastHead = 0;
+        long lastWritten = 0;
         try {
             for (; served < pending; served++) {
                 int slot = lastAvail & mask;
                 int head = ring.read16(layout.availRing(slot));
+                if (inOrder && nextInOrderHead >= 0 && head != nextInOrderHead) {
+                    throw stop("avail.ring[" + slot + "] names descriptor " + head + " as a chain head, but with "
+                            + "VIRTIO_F_IN_ORDER the driver must use descriptors in ring order: the next chain "
+                            + "starts at descriptor " + nextInOrderHead);
+                }
                 readChain(head, slot);
                 long written;
                 try {
@@ -228,13 +254,20 @@ public final class VirtqueueDevice {
                     throw stop("the device function reported " + written + " bytes written for the chain at head "
                             + head + ", which has " + chain.writableBytes() + " writable bytes");
                 }
-                long element = layout.usedElement(usedShadow & mask);
-                ring.write32(element, head);
-                ring.write32(element + 4, (int) written);
-                usedShadow = (usedShadow + 1) & 0xffff;
                 lastAvail = (lastAvail + 1) & 0xffff;
+                nextInOrderHead = (head + chain.descriptorCount()) & mask;
+                unpublished++;
+                lastHead = head;
+                lastWritten = written;
+                if (!inOrder || written != chain.writableBytes()) {
+                    writeUsed(unpublished, lastHead, lastWritten);
+                    unpublished = 0;
+                }
             }
         } finally {
+            if (unpublished > 0) {
+                writeUsed(unpublished, lastHead, lastWritten);
+            }
             chainsServed += served;
             if (served > 0 && eventIdx && !notificationsEnabled) {
                 // Keep avail_event out of the driver's reach as last_avail_idx moves.
@@ -331,6 +364,18 @@ public final class VirtqueueDevice {
         return interruptsSuppressed;
     }
 
+    /**
+     * Writes the used element for the last {@code chains} chains served, at the slot of the first
+     * of them, naming the last ({@code chains} is 1 without IN_ORDER), and moves the shadow
+     * {@code used.idx} past all of them; {@link #publishUsed} stores it.
+     */
+    private void writeUsed(int chains, int head, long written) {
+        long element = layout.usedElement(usedShadow & mask);
+        ring.write32(element, head);
+        ring.write32(element + 4, (int) written);
+        usedShadow = (usedShadow + chains) & 0xffff;
+    }
+
     private void publishUsed(boolean mayInterrupt) {
         if (usedShadow == publishedUsed) {
             return;
@@ -406,6 +451,11 @@ public final class VirtqueueDevice {
             chain.add(addr, len, writable);
             if ((flags & DESC_F_NEXT) == 0) {
                 return;
+            }
+            if (inOrder && next != ((index + 1) & mask)) {
+                throw stop("descriptor " + index + " (chain head " + head + ") names next descriptor " + next
+                        + ", but with VIRTIO_F_IN_ORDER it must name " + ((index + 1) & mask)
+                        + " (descriptors are used in ring order)");
             }
             if (next >= size) {
                 throw stop("descriptor " + index + " (chain head " + head + ") names next descriptor " + next

@@ -36,6 +36,23 @@ import java.util.Objects;
  * a device that moves {@code used.idx} past the chains in flight, names a descriptor that is not
  * the head of a chain in flight, or reports more bytes written than the chain could hold.
  *
+ * <p><b>Descriptors written once.</b> The driver keeps what it last wrote to each descriptor and
+ * writes a field ({@code addr}, {@code len}, {@code flags}+{@code next}) only when the new value
+ * differs. A driver that puts the same buffer back into the same descriptor, as one that re-posts
+ * its buffers does, then writes no descriptor word at all in the steady state: only the
+ * {@code avail.ring} entry and {@code avail.idx}. This relies on the descriptor table being the
+ * driver's alone ("each part is write-able by either the driver or the device, but not both"); a
+ * device that writes it anyway breaks the spec and gets back what it wrote.
+ *
+ * <p><b>{@code VIRTIO_F_IN_ORDER}.</b> When negotiated, descriptors are used in ring order
+ * (from 0, wrapping at the end of the table, {@code next = x + 1}, as the split-ring section
+ * requires of the driver), so a slot's descriptor is the same every time round and its
+ * {@code flags}/{@code next} never change. The device may then publish one used element for a
+ * batch, naming the last chain of it ("In-order use of descriptors"): {@link #harvest} reads one
+ * element per batch, takes every earlier chain of the batch as used in full, and refuses a device
+ * whose element names a chain beyond what {@code used.idx} published (a completion out of
+ * order).
+ *
  * <p><b>Threads.</b> The driver object is single-threaded by contract, as a Linux virtqueue is
  * under its caller's lock: one thread calls {@code add}, {@code kickIfNeeded}, {@code harvest} and
  * the interrupt controls. Its descriptor bookkeeping (free list, chain lengths) is private to it
@@ -78,6 +95,7 @@ public final class VirtqueueDriver {
     private final VirtqueueLayout layout;
     private final VirtioFeatures features;
     private final boolean eventIdx;
+    private final boolean inOrder;
     private final int size;
     private final int mask;
     private final Runnable notifier;
@@ -86,6 +104,13 @@ public final class VirtqueueDriver {
     private final int[] nextFree;
     private final int[] chainLength;
     private final long[] chainWritable;
+    // What this side last wrote to each descriptor: addr, len, and flags | next << 16.
+    private final long[] writtenAddress;
+    private final int[] writtenLength;
+    private final int[] writtenFlagsNext;
+    // The head made available at each avail.ring slot: with IN_ORDER, the chains in flight in
+    // the order the device must use them.
+    private final int[] headOfSlot;
     private final long[] oneAddress = new long[2];
     private final long[] oneLength = new long[2];
     private int freeHead;
@@ -101,6 +126,7 @@ public final class VirtqueueDriver {
     private long chainsUsed;
     private long kicks;
     private long kicksSuppressed;
+    private long descriptorWrites;
 
     private VirtqueueDriver(String name, SysMem guest, VirtqueueLayout layout, VirtioFeatures features,
                             Runnable notifier) {
@@ -110,12 +136,18 @@ public final class VirtqueueDriver {
         this.layout = layout;
         this.features = features;
         this.eventIdx = features.eventIdx();
+        this.inOrder = features.inOrder();
         this.size = layout.queueSize();
         this.mask = size - 1;
         this.notifier = notifier;
         this.nextFree = new int[size];
         this.chainLength = new int[size];
         this.chainWritable = new long[size];
+        // create() zeroed the table, so zero is what every descriptor holds.
+        this.writtenAddress = new long[size];
+        this.writtenLength = new int[size];
+        this.writtenFlagsNext = new int[size];
+        this.headOfSlot = new int[size];
         for (int i = 0; i < size; i++) {
             nextFree[i] = i + 1;
         }
@@ -230,12 +262,10 @@ public final class VirtqueueDriver {
         for (int i = 0; i < count; i++) {
             boolean last = i == count - 1;
             boolean isWritable = i >= readable;
-            int next = nextFree[index];
-            long d = layout.descriptor(index);
-            ring.write64(d, addresses[i]);
-            ring.write32(d + 8, (int) lengths[i]);
-            ring.write16(d + 12, (isWritable ? VirtqueueDevice.DESC_F_WRITE : 0) | (last ? 0 : VirtqueueDevice.DESC_F_NEXT));
-            ring.write16(d + 14, last ? 0 : next);
+            // With IN_ORDER descriptors go round the table in order; otherwise from the free list.
+            int next = inOrder ? (index + 1) & mask : nextFree[index];
+            int flags = (isWritable ? VirtqueueDevice.DESC_F_WRITE : 0) | (last ? 0 : VirtqueueDevice.DESC_F_NEXT);
+            writeDescriptor(index, addresses[i], (int) lengths[i], flags, last ? 0 : next);
             if (isWritable) {
                 writableBytes += lengths[i];
             }
@@ -243,13 +273,14 @@ public final class VirtqueueDriver {
                 index = next;
             }
         }
-        freeHead = nextFree[index];
+        freeHead = inOrder ? (index + 1) & mask : nextFree[index];
         numFree -= count;
         chainLength[head] = count;
         chainWritable[head] = writableBytes;
         chainsInFlight++;
         chainsAdded++;
 
+        headOfSlot[availShadow & mask] = head;
         ring.write16(layout.availRing(availShadow & mask), head);
         // Descriptors, ring entry and buffer contents before the index that exposes them.
         Barriers.wmb();
@@ -261,6 +292,31 @@ public final class VirtqueueDriver {
             kickIfNeeded();
         }
         return head;
+    }
+
+    /**
+     * Writes the fields of descriptor {@code index} that differ from what this side last wrote
+     * there. {@code flags} and {@code next} are adjacent little-endian 16-bit words (offsets 12 and
+     * 14), written together as one 32-bit word, {@code flags} in its low half.
+     */
+    private void writeDescriptor(int index, long address, int length, int flags, int next) {
+        long d = layout.descriptor(index);
+        if (writtenAddress[index] != address) {
+            ring.write64(d, address);
+            writtenAddress[index] = address;
+            descriptorWrites++;
+        }
+        if (writtenLength[index] != length) {
+            ring.write32(d + 8, length);
+            writtenLength[index] = length;
+            descriptorWrites++;
+        }
+        int flagsNext = flags | next << 16;
+        if (writtenFlagsNext[index] != flagsNext) {
+            ring.write32(d + 12, flagsNext);
+            writtenFlagsNext[index] = flagsNext;
+            descriptorWrites++;
+        }
     }
 
     private int checkChain(long[] addresses, long[] lengths, int readable, int writable) {
@@ -375,6 +431,10 @@ public final class VirtqueueDriver {
             }
             // Used elements and the data they describe only after the index that exposed them.
             Barriers.rmb();
+            if (inOrder) {
+                harvested += harvestInOrder(pending, completion);
+                continue;
+            }
             for (int k = 0; k < pending; k++) {
                 long element = layout.usedElement(lastUsed & mask);
                 long id = Integer.toUnsignedLong(ring.read32(element));
@@ -410,14 +470,63 @@ public final class VirtqueueDriver {
         return harvested;
     }
 
+    /**
+     * Takes {@code pending} used entries published as batches: the element at the start of each
+     * batch names the batch's last chain, every chain before it in ring order was used in full.
+     * Everything is checked before a chain of the batch is freed.
+     */
+    private int harvestInOrder(int pending, Completion completion) {
+        int taken = 0;
+        while (taken < pending) {
+            int slot = lastUsed & mask;
+            long element = layout.usedElement(slot);
+            long id = Integer.toUnsignedLong(ring.read32(element));
+            long len = Integer.toUnsignedLong(ring.read32(element + 4));
+            if (id >= size || chainLength[(int) id] == 0) {
+                throw new VirtqueueFault(name, "used.ring[" + slot + "] (used index " + lastUsed
+                        + ") names descriptor " + id + ", which is not the head of a chain in flight");
+            }
+            int last = (int) id;
+            int batch = 1;
+            while (headOfSlot[(lastUsed + batch - 1) & mask] != last) {
+                batch++;
+                if (batch > pending - taken) {
+                    throw new VirtqueueFault(name, "used.ring[" + slot + "] (used index " + lastUsed
+                            + ") names the chain at head " + last + ", which is not among the " + (pending - taken)
+                            + " oldest chains in flight that used.idx published (the oldest has head "
+                            + headOfSlot[slot] + "): with VIRTIO_F_IN_ORDER the device must use buffers in the "
+                            + "order they were made available");
+                }
+            }
+            if (len > chainWritable[last]) {
+                throw new VirtqueueFault(name, "used.ring[" + slot + "] says " + len
+                        + " bytes were written to the chain at head " + last + ", which has "
+                        + chainWritable[last] + " writable bytes");
+            }
+            for (int k = 0; k < batch; k++) {
+                int head = headOfSlot[lastUsed & mask];
+                // The skipped chains were used in full ("In-order use of descriptors").
+                long written = head == last ? len : chainWritable[head];
+                free(head);
+                lastUsed = (lastUsed + 1) & 0xffff;
+                completion.complete(head, written);
+            }
+            taken += batch;
+        }
+        return taken;
+    }
+
     private void free(int head) {
         int count = chainLength[head];
-        int last = head;
-        for (int i = 1; i < count; i++) {
-            last = nextFree[last];
+        if (!inOrder) {
+            int last = head;
+            for (int i = 1; i < count; i++) {
+                last = nextFree[last];
+            }
+            nextFree[last] = freeHead;
+            freeHead = head;
         }
-        nextFree[last] = freeHead;
-        freeHead = head;
+        // With IN_ORDER chains come back oldest first: freeHead already points past them.
         numFree += count;
         chainLength[head] = 0;
         chainWritable[head] = 0;
@@ -481,6 +590,14 @@ public final class VirtqueueDriver {
     /** Chains harvested since the queue was created. */
     public long chainsUsed() {
         return chainsUsed;
+    }
+
+    /**
+     * Descriptor fields ({@code addr}, {@code len}, {@code flags}+{@code next}) written since the
+     * queue was created; a field that already held the value is not written and not counted.
+     */
+    public long descriptorWrites() {
+        return descriptorWrites;
     }
 
     /** Notifications sent to the device. */

@@ -3,6 +3,7 @@ package dev.sysmem.litmus.explore;
 import dev.sysmem.explore.weak.Program;
 import dev.sysmem.explore.weak.ProgramExplorer;
 import dev.sysmem.litmus.DependencyRule;
+import dev.sysmem.litmus.ModelColumn;
 import dev.sysmem.litmus.model.Condition;
 import dev.sysmem.litmus.model.LitmusProgram;
 import dev.sysmem.litmus.model.ModelResult;
@@ -34,6 +35,11 @@ public record LitmusExploration(LitmusProgram test, ModelVerdict verdict, Option
     /** Limits of the model, printed with every report that uses it. */
     public static final String LIMITS = "model limits: no load buffering (no promises); volatile accesses and atomics "
             + "are full fences on both sides (stronger than Java's volatile); histories of 8 writes per location";
+
+    /** This exploration as the model's cells of a litmus run's table. */
+    public ModelColumn column() {
+        return new ModelColumn(ModelReport.observed(this), verdict.label(), reason, verdict.failsRun());
+    }
 
     /** Explores {@code test} with {@code explorer}. */
     public static LitmusExploration of(LitmusProgram test, ProgramExplorer explorer) {

@@ -1,9 +1,18 @@
 package dev.sysmem.stress.report;
 
+import dev.sysmem.cli.CommandLines;
 import dev.sysmem.stress.report.ClaimMatrix.Column;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 
 /**
@@ -132,44 +142,58 @@ public final class ClaimsMerge {
 
     /** Merges as {@link #main} does, printing to {@code out} and {@code err}; returns the exit status. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        Map<String, Path> runs = new LinkedHashMap<>();
-        Path target = null;
-        try {
-            for (int i = 0; i < args.length; i += 2) {
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException(args[i] + " needs a value\n" + usage());
-                }
-                switch (args[i]) {
-                    case "--run" -> {
-                        int eq = args[i + 1].indexOf('=');
-                        if (eq <= 0) {
-                            throw new IllegalArgumentException("--run takes LABEL=RESULTS_DIR, not '" + args[i + 1] + "'");
-                        }
-                        if (runs.put(args[i + 1].substring(0, eq), Path.of(args[i + 1].substring(eq + 1))) != null) {
-                            throw new IllegalArgumentException("two runs are labelled '" + args[i + 1].substring(0, eq) + "'");
-                        }
-                    }
-                    case "--out" -> target = Path.of(args[i + 1]);
-                    default -> throw new IllegalArgumentException("unknown argument " + args[i] + "\n" + usage());
-                }
-            }
-            if (runs.isEmpty() || target == null) {
-                throw new IllegalArgumentException(usage());
-            }
-            ClaimsMerge merge = of(runs);
-            Files.createDirectories(target);
-            Path md = Files.writeString(target.resolve(MARKDOWN), merge.markdown());
-            out.println("Claims merged over " + runs.size() + " runs: " + (merge.passes() ? "PASS" : "FAIL"));
-            out.println("  " + md.toAbsolutePath());
-            return merge.passes() ? 0 : 1;
-        } catch (IOException | IllegalArgumentException e) {
-            err.println("claims merge: " + e.getMessage());
-            return 2;
-        }
+        return CommandLines.configure(new CommandLine(new Arguments(out)))
+                .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
+                .setErr(new PrintWriter(err, true, StandardCharsets.UTF_8))
+                .execute(args);
     }
 
-    private static String usage() {
-        return "usage: ClaimsMerge --run LABEL=JCSTRESS_RESULTS_DIR [--run LABEL=DIR]... --out DIR";
+    /** The command line of {@link #main}. */
+    @Command(name = "ClaimsMerge", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Merges the claims of several runs into one table, a column per run. Exit 0: every run's "
+                    + "report passes; 1: one fails; 2: bad arguments, or a directory that holds no run.")
+    static final class Arguments implements Callable<Integer> {
+
+        private final PrintStream out;
+
+        @Option(names = "--run", required = true, paramLabel = "LABEL=RESULTS_DIR", description = "A run's label (the "
+                + "column's title) and its jcstress results directory (repeatable, in column order).")
+        List<String> runs;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where the merged report goes.")
+        Path target;
+
+        @Spec
+        CommandSpec spec;
+
+        Arguments(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() {
+            Map<String, Path> labelled = new LinkedHashMap<>();
+            for (String run : runs) {
+                int eq = run.indexOf('=');
+                if (eq <= 0 || eq == run.length() - 1) {
+                    throw new ParameterException(spec.commandLine(), "--run takes LABEL=RESULTS_DIR, not '" + run + "'");
+                }
+                if (labelled.put(run.substring(0, eq), Path.of(run.substring(eq + 1))) != null) {
+                    throw new ParameterException(spec.commandLine(), "two runs are labelled '" + run.substring(0, eq) + "'");
+                }
+            }
+            try {
+                ClaimsMerge merge = of(labelled);
+                Files.createDirectories(target);
+                Path md = Files.writeString(target.resolve(MARKDOWN), merge.markdown());
+                out.println("Claims merged over " + labelled.size() + " runs: " + (merge.passes() ? "PASS" : "FAIL"));
+                out.println("  " + md.toAbsolutePath());
+                return merge.passes() ? 0 : 1;
+            } catch (IOException | IllegalArgumentException e) {
+                spec.commandLine().getErr().println("claims merge: " + e.getMessage());
+                return 2;
+            }
+        }
     }
 
     private static String escape(String s) {

@@ -1,12 +1,23 @@
 package dev.sysmem.stress.report;
 
+import dev.sysmem.cli.CommandLines;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 
 /**
@@ -21,7 +32,8 @@ import java.util.regex.Pattern;
  * at all (an empty run, whose report still says why each selected test did not run); 2 for bad
  * arguments or a directory that holds neither jcstress results nor a run record ({@link Machine#FILE}).
  *
- * <p><b>Options.</b> {@code --tests REGEX} the run's test filter (default every test);
+ * <p><b>Options</b> (picocli, {@code --help}). {@code --tests REGEX} the run's test filter (default
+ * the filter the run recorded, else every test);
  * {@code --cpus N} the {@code -c} jcstress ran with, when the results directory does not record it;
  * {@code --section FILE} (repeatable) a table from another run to include, see {@link ReportSection}.
  *
@@ -158,60 +170,70 @@ public final class ClaimsReport {
      * exit status.
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        Path results = null;
-        Path target = null;
-        String tests = ".*";
-        int cpus = 0;
-        List<ReportSection> sections = new ArrayList<>();
-        try {
-            for (int i = 0; i < args.length; i += 2) {
-                String value = required(i + 1 < args.length ? args[i + 1] : null, args[i]);
-                switch (args[i]) {
-                    case "--results" -> results = Path.of(value);
-                    case "--out" -> target = Path.of(value);
-                    case "--tests" -> tests = value;
-                    case "--cpus" -> cpus = positive(value, "--cpus");
-                    case "--section" -> sections.add(ReportSection.read(Path.of(value)));
-                    default -> throw new IllegalArgumentException("unknown argument " + args[i] + "\n" + usage());
+        return CommandLines.configure(new CommandLine(new Arguments(out)))
+                .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
+                .setErr(new PrintWriter(err, true, StandardCharsets.UTF_8))
+                .execute(args);
+    }
+
+    /** The command line of {@link #main}. */
+    @Command(name = "ClaimsReport", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Grades a jcstress results directory against the claims and writes the Markdown and HTML "
+                    + "reports. Exit 0: the report passes; 1: a cell is VIOLATED or ERROR, a selected test that fits "
+                    + "the CPUs has no result, or the run is empty; 2: bad arguments, or a directory that holds "
+                    + "neither jcstress results nor a run record.")
+    static final class Arguments implements Callable<Integer> {
+
+        private final PrintStream out;
+
+        @Option(names = "--results", required = true, paramLabel = "DIR", description = "The jcstress results directory.")
+        Path results;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where the report goes.")
+        Path target;
+
+        @Option(names = "--tests", paramLabel = "REGEX", description = "The run's test filter (default: the one the "
+                + "run recorded, else every test).")
+        String tests;
+
+        @Option(names = "--cpus", paramLabel = "N", description = "The -c jcstress ran with, when the results "
+                + "directory does not record it.")
+        int cpus;
+
+        @Option(names = "--section", paramLabel = "FILE", description = "A table from another run to include "
+                + "(repeatable); see ReportSection for the file's shape.")
+        List<Path> sections = new ArrayList<>();
+
+        @Spec
+        CommandSpec spec;
+
+        Arguments(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() {
+            if (cpus < 0) {
+                throw new ParameterException(spec.commandLine(), "--cpus takes a positive number, not '" + cpus + "'");
+            }
+            try {
+                Pattern selected = Pattern.compile(tests != null ? tests : Machine.recordedTests(results).orElse(".*"));
+                List<ReportSection> read = new ArrayList<>();
+                for (Path section : sections) {
+                    read.add(ReportSection.read(section));
                 }
+                ClaimsReport report = of(results, selected, cpus, read);
+                List<Path> files = report.writeTo(target);
+                out.println("Claims report: " + report.verdict());
+                for (Path f : files) {
+                    out.println("  " + f.toAbsolutePath());
+                }
+                return report.passes() ? 0 : 1;
+            } catch (IOException | IllegalArgumentException e) {
+                // Bad input: the directory holds no run, a section is malformed, the regex is wrong.
+                spec.commandLine().getErr().println("claims report: " + e.getMessage());
+                return 2;
             }
-            if (results == null || target == null) {
-                throw new IllegalArgumentException(usage());
-            }
-            ClaimsReport report = of(results, Pattern.compile(tests), cpus, sections);
-            List<Path> files = report.writeTo(target);
-            out.println("Claims report: " + report.verdict());
-            for (Path f : files) {
-                out.println("  " + f.toAbsolutePath());
-            }
-            return report.passes() ? 0 : 1;
-        } catch (IOException | IllegalArgumentException e) {
-            err.println("claims report: " + e.getMessage());
-            return 2;
         }
-    }
-
-    private static int positive(String value, String option) {
-        try {
-            int n = Integer.parseInt(value);
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // Reported below with the option's name.
-        }
-        throw new IllegalArgumentException(option + " takes a positive number, not '" + value + "'");
-    }
-
-    private static String required(String value, String option) {
-        if (value == null) {
-            throw new IllegalArgumentException(option + " needs a value\n" + usage());
-        }
-        return value;
-    }
-
-    private static String usage() {
-        return "usage: ClaimsReport --results JCSTRESS_RESULTS_DIR --out REPORT_DIR [--tests REGEX] [--cpus N] "
-                + "[--section FILE]...";
     }
 }

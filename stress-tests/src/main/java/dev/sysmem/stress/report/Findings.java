@@ -164,7 +164,7 @@ final class Findings {
         return switch (kind) {
             case ANONYMOUS -> "anon";
             case FILE_BACKED -> "file";
-            default -> kind.name().toLowerCase(Locale.ROOT);
+            case SEALED_MEMFD -> "sealed";
         };
     }
 

@@ -7,6 +7,7 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -57,8 +58,28 @@ public record Machine(String cpu, String arch, int cores, int jcstressCpus, Stri
                 jvm(environment), os(environment), jcstressVersion(), "", -1);
     }
 
-    /** Records this machine, the {@code -c} and the options of a run that took {@code seconds}, in {@code results}. */
-    public static void record(Path results, int jcstressCpus, String options, long seconds) throws IOException {
+    /**
+     * The test filter the run in {@code results} recorded ({@code SuiteRun} records jcstress's
+     * {@code -t}), so that a report made again later, with sections added, grades the same
+     * selection; empty when the directory records none.
+     */
+    public static Optional<String> recordedTests(Path results) throws IOException {
+        Path file = results.resolve(FILE);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(file)) {
+            p.load(in);
+        }
+        return Optional.ofNullable(p.getProperty("tests"));
+    }
+
+    /**
+     * Records this machine, the {@code -c}, the options and the test filter of a run that took
+     * {@code seconds}, in {@code results}.
+     */
+    public static void record(Path results, int jcstressCpus, String options, String tests, long seconds) throws IOException {
         Properties p = new Properties();
         p.setProperty("cpu", cpuModel());
         p.setProperty("arch", System.getProperty("os.arch"));
@@ -66,6 +87,7 @@ public record Machine(String cpu, String arch, int cores, int jcstressCpus, Stri
         p.setProperty("jcstressCpus", Integer.toString(jcstressCpus));
         p.setProperty("jcstress", jcstressVersion());
         p.setProperty("options", options);
+        p.setProperty("tests", tests);
         p.setProperty("seconds", Long.toString(seconds));
         try (Writer out = Files.newBufferedWriter(results.resolve(FILE))) {
             p.store(out, "the machine of a sysmem claims run (written by SuiteRun)");

@@ -169,11 +169,13 @@ class ClaimsReportTest {
                 .orElseThrow().state()).isEqualTo(CellState.CONTROL_NOT_SEEN);
         assertThat(report.passes()).isTrue();
         assertThat(report.verdict()).startsWith("PASS: no claim violated, no test broken; " + m.count(CellState.HOLDS) + " HOLDS, ")
-                .contains("controls seen: split write (Access atomicity) 2/6")
-                .contains("controls not seen: atomics as acquire/release (Atomics: store buffering) 0/4, hoistable read (No elision) 0/1")
-                .contains("Control: cache-line tearing 2/2")
+                .contains("controls seen: split write (Access atomicity) 3/9")
+                .contains("controls not seen: atomics as acquire/release (Atomics: store buffering) 0/6, stale copy (Coherence (CoRW)) 0/12, "
+                        + "stale copy (Coherence (CoWR)) 0/12, stale copy (Coherence (CoWW)) 0/12, stale copy (Coherence (CoRR)) 0/12, "
+                        + "hoistable read (No elision) 0/1")
+                .contains("Control: cache-line tearing 3/3")
                 .contains("controls not run: atomics as acquire/release (Atomics: IRIW)")
-                .contains("not run: 52 needs 4 CPUs, jcstress ran with 2, 64 needs 3 CPUs, jcstress ran with 2");
+                .contains("not run: 78 needs 4 CPUs, jcstress ran with 2, 96 needs 3 CPUs, jcstress ran with 2");
         String md = Files.readString(report.writeTo(dir.resolve("out")).get(0));
         assertThat(md).contains("## What this machine could not show")
                 .contains("HOLDS-UNTESTABLE-HERE: " + Property.MESSAGE_PASSING.untestable())
@@ -208,7 +210,7 @@ class ClaimsReportTest {
     @Test
     void cpuFitFollowsTheCpusJcstressRanWithNotTheMachine() throws IOException {
         JcstressResults.inMode("quick").add("Coherence_U8_Opaque_Anonymous", "0, 0", 3000, "1, 1", 3000).writeTo(dir);
-        Machine.record(dir, 2, "-c 2", 1);
+        Machine.record(dir, 2, "-c 2", ".*", 1);
 
         ClaimsReport report = ClaimsReport.of(dir, Pattern.compile("Iriw_U8_Opaque_Anonymous|Coherence_U8_Opaque_Anonymous"));
 
@@ -223,7 +225,7 @@ class ClaimsReportTest {
 
     @Test
     void aRunInWhichNoSelectedTestCouldRunStillWritesItsReport() throws IOException {
-        Machine.record(dir, 2, "-c 2 -t Iriw", 3);
+        Machine.record(dir, 2, "-c 2 -t Iriw", "Iriw", 3);
         Path out = dir.resolve("report");
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
 
@@ -232,9 +234,9 @@ class ClaimsReportTest {
 
         assertThat(status).isEqualTo(1);
         assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("FAIL: empty run: no test produced any result")
-                .contains("32 needs 4 CPUs, jcstress ran with 2").doesNotContain("controls not run");
+                .contains("48 needs 4 CPUs, jcstress ran with 2").doesNotContain("controls not run");
         assertThat(Files.readString(out.resolve(ClaimsReport.MARKDOWN))).contains("none: jcstress ran no test")
-                .contains("NOT-RUN: needs 4 CPUs, jcstress ran with 2: 32 tests");
+                .contains("NOT-RUN: needs 4 CPUs, jcstress ran with 2: 48 tests");
     }
 
     @Test

@@ -17,7 +17,8 @@ interface KindOptions {
     /** The options of every kind that has some, by kind name; a new kind with options adds a line here. */
     Map<String, Supplier<KindOptions>> BY_KIND = Map.of(
             "mailbox", MailboxOptions::new,
-            "chaos", ChaosOptions::new);
+            "chaos", ChaosOptions::new,
+            "virtio-blk", VirtioBlkOptions::new);
 
     /** The kind, configured by what was parsed into this object. */
     DeviceKind kind();

@@ -55,8 +55,10 @@ class SysmemSimTest {
         Run run = execute("list");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out().lines().toList()).hasSize(DeviceKinds.names().size())
-                .anySatisfy(line -> assertThat(line).startsWith("mailbox  command mailbox in shared memory"))
-                .anySatisfy(line -> assertThat(line).startsWith("chaos    random writes"));
+                .anySatisfy(line -> assertThat(line).startsWith("mailbox     command mailbox in shared memory"))
+                .anySatisfy(line -> assertThat(line).startsWith("chaos       random writes"))
+                .anySatisfy(line -> assertThat(line).startsWith("virtio-blk  virtio-blk over a RAM disk behind "
+                        + "virtio-mmio registers (VIRTIO 1.x 4.2.2)"));
         assertThat(run.err()).isEmpty();
     }
 
@@ -79,7 +81,7 @@ class SysmemSimTest {
     @CsvSource(delimiter = '|', value = {
             "''                                                   | Missing command: list, run, serve or clean",
             "frobnicate                                           | Unmatched argument at index 1: 'frobnicate'",
-            "run                                                  | Missing device kind: run KIND, one of [mailbox, chaos]",
+            "run                                                  | Missing device kind: run KIND, one of [mailbox, chaos, virtio-blk]",
             "run nosuch --file /dev/shm/x                         | Unmatched arguments from index 2: 'nosuch'",
             "run mailbox                                          | Missing required option: '--file=FILE'",
             "run mailbox --file F --size 12Q                      | '12Q' is not a size",
@@ -94,6 +96,8 @@ class SysmemSimTest {
             "run mailbox --bogus                                  | Unknown option: '--bogus'",
             "run mailbox --file F --bogus                         | Unknown option: '--bogus'",
             "run chaos --file F --widths 12                       | '12' is not a width: use 8, 16, 32 or 64",
+            "run virtio-blk --file F --queue-num-max 3            | virtqueue size 3 is not a power of two",
+            "run virtio-blk --file F --sectors 0                  | virtio-blk options: the capacity must be a positive number",
             "run chaos --file F --offsets 0x200:0x100             | chaos offsets [0x200, 0x100) are not a range",
             "run chaos --file F --offsets 0x200                   | '0x200' is not a range FROM:TO",
             "run chaos --file F --stuck-ones 3 --stuck-zeros 6    | chaos options: bits 0x2 cannot be stuck at both 1 and 0",
