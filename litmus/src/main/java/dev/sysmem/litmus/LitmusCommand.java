@@ -52,10 +52,13 @@ import java.util.concurrent.Callable;
  * Through Maven: {@code mvn -B -q -pl litmus -am process-classes -Plitmus -Dlitmus.args="run FILE..."}.
  * The class is a standalone picocli command; {@link LitmusSysmemCommand} registers it as {@code sysmem litmus}.
  */
-@Command(name = "litmus", description = "Herd-format C litmus tests (the Linux kernel's memory-model tests) run "
-        + "through SysMem on this machine.", subcommands = {LitmusCommand.Run.class, LitmusCommand.Explore.class}, synopsisSubcommandLabel = "COMMAND",
+@Command(name = "litmus", description = LitmusCommand.DESCRIPTION, subcommands = {LitmusCommand.Run.class, LitmusCommand.Explore.class}, synopsisSubcommandLabel = "COMMAND",
         mixinStandardHelpOptions = false)
 public final class LitmusCommand implements Runnable {
+
+    /** What {@code litmus} does, in one line: its help and the launcher's list of commands show it. */
+    static final String DESCRIPTION = "Herd-format C litmus tests (the Linux kernel's memory-model tests) run "
+            + "through SysMem on this machine.";
 
     /** Exit code: a VIOLATION or an ERROR ({@link ExitCode#FAILED}). */
     public static final int EXIT_FAILED = ExitCode.FAILED;

@@ -18,4 +18,9 @@ public final class LitmusSysmemCommand implements SysmemCommand {
     public CommandLine commandLine() {
         return LitmusCommand.commandLine();
     }
+
+    @Override
+    public String description() {
+        return LitmusCommand.DESCRIPTION;
+    }
 }

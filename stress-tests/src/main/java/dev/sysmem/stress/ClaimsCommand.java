@@ -29,9 +29,12 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  */
 @Command(name = "claims", sortOptions = false,
-        description = {"Run the jcstress claims suites over SysMem and write the claims report.",
+        description = {ClaimsCommand.DESCRIPTION,
                 "Exit code: 0 every claim held and every control was seen, 1 otherwise, 2 usage error."})
 public final class ClaimsCommand implements Callable<Integer>, SysmemCommand {
+
+    /** What {@code claims} does, in one line: its help and the launcher's list of commands show it. */
+    static final String DESCRIPTION = "Run the jcstress claims suites over SysMem and write the claims report.";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -62,6 +65,11 @@ public final class ClaimsCommand implements Callable<Integer>, SysmemCommand {
     @Override
     public CommandLine commandLine() {
         return new CommandLine(new ClaimsCommand());
+    }
+
+    @Override
+    public String description() {
+        return DESCRIPTION;
     }
 
     @Override

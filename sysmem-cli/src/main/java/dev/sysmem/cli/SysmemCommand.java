@@ -11,10 +11,12 @@ import picocli.CommandLine;
  * {@code META-INF/services/dev.sysmem.cli.SysmemCommand}; nothing in the launcher changes.
  *
  * <p><b>Contract.</b> {@link #commandLine()} returns a fresh picocli {@link CommandLine} each time
- * (picocli commands hold parsed state), and does no work beyond building it: the launcher
- * builds every subcommand to show {@code --help}, so building must be cheap. Sizes and durations are
- * parsed with {@link SizeConverter} and {@link DurationConverter}, so that every command accepts
- * the same syntax. Exit codes follow {@link ExitCode}.
+ * (picocli commands hold parsed state), and does no work beyond building it. The launcher builds
+ * only the subcommand a command line names; {@code sysmem --help} lists the others by
+ * {@link #name()} and {@link #description()}, so both must be cheap: a constructor with no work
+ * and constants. Sizes and durations are parsed with {@link SizeConverter} and
+ * {@link DurationConverter}, so that every command accepts the same syntax. Exit codes follow
+ * {@link ExitCode}.
  */
 public interface SysmemCommand {
 
@@ -23,4 +25,15 @@ public interface SysmemCommand {
 
     /** A fresh command line for the subcommand. */
     CommandLine commandLine();
+
+    /**
+     * What the subcommand does, in one line, as {@code sysmem --help} lists it: the first line of
+     * its command's description. The default builds {@link #commandLine()} to read it, which slows
+     * down every {@code sysmem --help}; an implementation returns the constant its
+     * {@code @Command} annotation also names, so the two cannot differ.
+     */
+    default String description() {
+        String[] lines = commandLine().getCommandSpec().usageMessage().description();
+        return lines.length == 0 ? "" : lines[0];
+    }
 }

@@ -19,4 +19,9 @@ public final class SimCommand implements SysmemCommand {
     public CommandLine commandLine() {
         return SysmemSim.commandLine("sim");
     }
+
+    @Override
+    public String description() {
+        return SysmemSim.DESCRIPTION;
+    }
 }

@@ -31,9 +31,11 @@ import java.util.List;
  * sysmem sim run mailbox --file /dev/shm/mbox --create --duration 30s --trace 64
  * </pre>
  */
-@Command(description = "Simulated devices over shared memory, for drivers in other processes and QEMU guests.",
-        synopsisSubcommandLabel = "COMMAND")
+@Command(description = SysmemSim.DESCRIPTION, synopsisSubcommandLabel = "COMMAND")
 public final class SysmemSim implements Runnable {
+
+    /** What {@code sim} does, in one line: its help and the launcher's list of commands show it. */
+    static final String DESCRIPTION = "Simulated devices over shared memory, for drivers in other processes and QEMU guests.";
 
     /** The {@code sim} command; {@link SimCommand} registers it with the launcher. */
     public SysmemSim() {
@@ -49,7 +51,8 @@ public final class SysmemSim implements Runnable {
     public static void main(String[] args) {
         List<String> argv = new ArrayList<>(List.of("sim"));
         argv.addAll(List.of(args));
-        System.exit(Sysmem.commandLine(List.of(new SimCommand())).execute(argv.toArray(String[]::new)));
+        String[] launcherArgs = argv.toArray(String[]::new);
+        System.exit(Sysmem.commandLine(List.of(new SimCommand()), launcherArgs).execute(launcherArgs));
     }
 
     /** The {@code sim} command with its subcommands, named {@code name}; the launcher configures error handling. */

@@ -40,10 +40,10 @@ class SysmemSimTest {
     static Run execute(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = Sysmem.commandLine(List.of(new SimCommand()));
         List<String> argv = new ArrayList<>(List.of("sim"));
         argv.addAll(List.of(args));
         args = argv.toArray(String[]::new);
+        CommandLine cli = Sysmem.commandLine(List.of(new SimCommand()), args);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int code = cli.execute(args);

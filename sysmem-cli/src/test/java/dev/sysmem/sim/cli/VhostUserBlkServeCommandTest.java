@@ -29,11 +29,11 @@ class VhostUserBlkServeCommandTest {
 
     /** Runs {@code sysmem sim ARGS} as the launcher would, with only the {@code sim} command. */
     private int sim(String... args) {
-        CommandLine cli = Sysmem.commandLine(List.of(new SimCommand()))
-                .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
         String[] argv = new String[args.length + 1];
         argv[0] = "sim";
         System.arraycopy(args, 0, argv, 1, args.length);
+        CommandLine cli = Sysmem.commandLine(List.of(new SimCommand()), argv)
+                .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
         return cli.execute(argv);
     }
 
