@@ -6,7 +6,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.util.List;
 
@@ -33,6 +35,19 @@ public final class CommandLines {
         cli.setParameterExceptionHandler(CommandLines::usageError);
         cli.setExecutionExceptionHandler(CommandLines::failure);
         return cli;
+    }
+
+    /**
+     * Runs {@code command} (a picocli command object) on {@code args} the sysmem way
+     * ({@link #configure}), with its output and errors going to {@code out} and {@code err} as
+     * UTF-8, and returns the exit code: for tools that are called from other code and tests as
+     * well as from a {@code main}.
+     */
+    public static int execute(Object command, String[] args, PrintStream out, PrintStream err) {
+        return configure(new CommandLine(command))
+                .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
+                .setErr(new PrintWriter(err, true, StandardCharsets.UTF_8))
+                .execute(args);
     }
 
     private static int usageError(ParameterException e, String[] args) {

@@ -2,7 +2,6 @@ package dev.sysmem.stress.report;
 
 import dev.sysmem.cli.CommandLines;
 import dev.sysmem.stress.report.ClaimMatrix.Column;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -11,8 +10,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -142,10 +139,7 @@ public final class ClaimsMerge {
 
     /** Merges as {@link #main} does, printing to {@code out} and {@code err}; returns the exit status. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return CommandLines.configure(new CommandLine(new Arguments(out)))
-                .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
-                .setErr(new PrintWriter(err, true, StandardCharsets.UTF_8))
-                .execute(args);
+        return CommandLines.execute(new Arguments(out), args, out, err);
     }
 
     /** The command line of {@link #main}. */

@@ -1,7 +1,6 @@
 package dev.sysmem.stress.report;
 
 import dev.sysmem.cli.CommandLines;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -10,8 +9,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -170,10 +167,7 @@ public final class ClaimsReport {
      * exit status.
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return CommandLines.configure(new CommandLine(new Arguments(out)))
-                .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
-                .setErr(new PrintWriter(err, true, StandardCharsets.UTF_8))
-                .execute(args);
+        return CommandLines.execute(new Arguments(out), args, out, err);
     }
 
     /** The command line of {@link #main}. */
