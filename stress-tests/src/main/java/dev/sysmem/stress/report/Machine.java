@@ -51,7 +51,7 @@ public record Machine(String cpu, String arch, int cores, int jcstressCpus, Stri
             return new Machine(p.getProperty("cpu", "?"), p.getProperty("arch", "?"), cores,
                     cpusOverride > 0 ? cpusOverride : Integer.parseInt(p.getProperty("jcstressCpus", Integer.toString(cores))),
                     jvm(environment), os(environment), p.getProperty("jcstress", jcstressVersion()),
-                    p.getProperty("options", ""), Long.parseLong(p.getProperty("seconds", "-1")));
+                    withoutResultsDirectory(p.getProperty("options", "")), Long.parseLong(p.getProperty("seconds", "-1")));
         }
         int cores = Runtime.getRuntime().availableProcessors();
         return new Machine(cpuModel(), System.getProperty("os.arch"), cores, cpusOverride > 0 ? cpusOverride : cores,
@@ -86,12 +86,21 @@ public record Machine(String cpu, String arch, int cores, int jcstressCpus, Stri
         p.setProperty("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
         p.setProperty("jcstressCpus", Integer.toString(jcstressCpus));
         p.setProperty("jcstress", jcstressVersion());
-        p.setProperty("options", options);
+        p.setProperty("options", withoutResultsDirectory(options));
         p.setProperty("tests", tests);
         p.setProperty("seconds", Long.toString(seconds));
         try (Writer out = Files.newBufferedWriter(results.resolve(FILE))) {
             p.store(out, "the machine of a sysmem claims run (written by SuiteRun)");
         }
+    }
+
+    /**
+     * The options without jcstress's {@code -r DIR}: the results directory is the one this record
+     * lives in, and its path belongs to the machine that ran it, not to a report that is read (or
+     * merged, or committed) elsewhere.
+     */
+    static String withoutResultsDirectory(String options) {
+        return options.replaceAll("(^|\\s)-r\\s+\\S+", "").strip();
     }
 
     private static String jvm(Map<String, String> environment) {

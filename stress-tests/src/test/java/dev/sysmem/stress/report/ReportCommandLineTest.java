@@ -99,4 +99,15 @@ class ReportCommandLineTest {
         assertThat(Files.readString(everything.resolve(ClaimsReport.MARKDOWN))).contains("| Test filter | .* |")
                 .contains("NOT-RUN cells");
     }
+
+    /** A report names the run's options but not the local path of its results directory. */
+    @Test
+    void theResultsDirectoryPathStaysOutOfTheReport() throws Exception {
+        Machine.record(dir, 2, "-c 2 -r /some/machine/path/results -t Iriw", "Iriw", 3);
+        Path out = dir.resolve("report");
+        report("--results", dir.toString(), "--out", out.toString());
+        assertThat(Files.readString(out.resolve(ClaimsReport.MARKDOWN))).contains("| jcstress options | -c 2 -t Iriw |")
+                .doesNotContain("/some/machine/path");
+        assertThat(Files.readString(dir.resolve(Machine.FILE))).doesNotContain("/some/machine/path");
+    }
 }
