@@ -146,7 +146,9 @@ class DeviceRunnerTest {
     @Test
     void aDeviceThatIgnoresTheStopRequestIsInterrupted() {
         AtomicBoolean interrupted = new AtomicBoolean();
-        DeviceRunner runner = new DeviceRunner(Duration.ofMillis(200)).start(device("deaf", context -> {
+        // Two seconds for each wait: the interrupted thread must get a CPU within it, which a
+        // loaded 2-CPU machine did not always give it within 0.2 s.
+        DeviceRunner runner = new DeviceRunner(Duration.ofSeconds(2)).start(device("deaf", context -> {
             try {
                 while (true) {
                     Thread.sleep(Duration.ofSeconds(10));   // never looks at isStopping()

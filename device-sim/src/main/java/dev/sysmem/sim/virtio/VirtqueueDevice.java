@@ -105,6 +105,7 @@ public final class VirtqueueDevice {
     private long chainsServed;
     private long interruptsSent;
     private long interruptsSuppressed;
+    private long notificationRearms;
 
     private VirtqueueDevice(String name, SysMem guest, VirtqueueLayout layout, VirtioFeatures features,
                             ChainHandler handler, Runnable interrupt, BufferCheck ram) {
@@ -293,6 +294,7 @@ public final class VirtqueueDevice {
      */
     public boolean enableNotifications() {
         notificationsEnabled = true;
+        notificationRearms++;
         if (eventIdx) {
             ring.write16(layout.availEvent(), lastAvail);
         } else {
@@ -362,6 +364,17 @@ public final class VirtqueueDevice {
     /** Publications of used entries for which the driver had suppressed the interrupt. */
     public long interruptsSuppressed() {
         return interruptsSuppressed;
+    }
+
+    /**
+     * {@link #enableNotifications()} calls: the times the device asked for a kick. With
+     * {@code EVENT_IDX} each writes one {@code avail_event} the driver can reach, and the driver
+     * kicks once when it publishes that entry, so kicks never exceed this count plus one (the
+     * ring's initial {@code avail_event} of 0); without it the driver kicks for every buffer
+     * until the device disables again, however many that is.
+     */
+    public long notificationRearms() {
+        return notificationRearms;
     }
 
     /**

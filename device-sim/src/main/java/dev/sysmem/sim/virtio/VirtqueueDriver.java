@@ -126,6 +126,7 @@ public final class VirtqueueDriver {
     private long chainsUsed;
     private long kicks;
     private long kicksSuppressed;
+    private long interruptRearms;
     private long descriptorWrites;
 
     private VirtqueueDriver(String name, SysMem guest, VirtqueueLayout layout, VirtioFeatures features,
@@ -545,6 +546,7 @@ public final class VirtqueueDriver {
      */
     public boolean enableInterrupts() {
         interruptsEnabled = true;
+        interruptRearms++;
         if (eventIdx) {
             ring.write16(layout.usedEvent(), lastUsed);
         } else {
@@ -608,6 +610,16 @@ public final class VirtqueueDriver {
     /** {@link #kickIfNeeded()} calls with new chains whose notification the device suppressed. */
     public long kicksSuppressed() {
         return kicksSuppressed;
+    }
+
+    /**
+     * {@link #enableInterrupts()} calls: the times the driver asked for an interrupt. With
+     * {@code EVENT_IDX} each writes one {@code used_event} the device can reach, and the device
+     * interrupts once when it publishes that entry, so interrupts never exceed this count plus one
+     * (the ring's initial {@code used_event} of 0).
+     */
+    public long interruptRearms() {
+        return interruptRearms;
     }
 
     @Override

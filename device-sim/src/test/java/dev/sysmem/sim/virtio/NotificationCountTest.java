@@ -28,7 +28,8 @@ class NotificationCountTest {
     private static final int BATCH = 32;
 
     /** The counts of one run. */
-    record Counts(int queueSize, boolean eventIdx, long kicks, long interrupts) {
+    record Counts(int queueSize, boolean eventIdx, long kicks, long interrupts, long deviceRearms,
+                  long driverRearms) {
         double kicksPerBuffer() {
             return (double) kicks / BUFFERS;
         }
@@ -64,6 +65,30 @@ class NotificationCountTest {
         }
     }
 
+    /**
+     * The budget {@link ThreadedNotificationCountTest} judges on real threads: with the event
+     * index, at most one notification per re-arm. Here it is also run on the flags, which must
+     * break it at the busy sizes (every kick between a re-arm and the device's next disable gets
+     * through), so the check is seen to fail when notifications are not limited.
+     */
+    @Test
+    void theEventIndexLetsOneNotificationThroughPerReArmAndTheFlagsDoNot() {
+        for (int queueSize : new int[] {1, 2, 256, 32768}) {
+            Counts off = run(queueSize, false);
+            Counts on = run(queueSize, true);
+            System.out.printf("QS %5d: kicks per device re-arm %.2f off, %.2f on; interrupts per driver re-arm "
+                            + "%.2f off, %.2f on%n", queueSize, (double) off.kicks() / off.deviceRearms(),
+                    (double) on.kicks() / on.deviceRearms(), (double) off.interrupts() / off.driverRearms(),
+                    (double) on.interrupts() / on.driverRearms());
+            assertThat(NotificationBudget.kicks(queueSize, on.kicks(), on.deviceRearms())).isEmpty();
+            assertThat(NotificationBudget.interrupts(queueSize, on.interrupts(), on.driverRearms())).isEmpty();
+            if (queueSize > 2) {
+                assertThat(NotificationBudget.kicks(queueSize, off.kicks(), off.deviceRearms()))
+                        .as("the flags at QS %d must exceed the kick budget", queueSize).isNotEmpty();
+            }
+        }
+    }
+
     /** Runs {@link #BUFFERS} chains of one device-writable buffer (one descriptor, so QS 1 works) through a queue. */
     static Counts run(int queueSize, boolean eventIdx) {
         try (QueuePair q = new QueuePair(queueSize, eventIdx, new Echo(), 2 << 20)) {
@@ -87,7 +112,8 @@ class NotificationCountTest {
                 }
                 steps++;
             }
-            return new Counts(queueSize, eventIdx, q.kicks, q.interrupts);
+            return new Counts(queueSize, eventIdx, q.kicks, q.interrupts, q.device.notificationRearms(),
+                    q.driver.interruptRearms());
         }
     }
 
