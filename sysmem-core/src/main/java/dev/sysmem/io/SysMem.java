@@ -126,6 +126,9 @@ public abstract sealed class SysMem implements AtomicIo permits DirectSysMem, Ge
             throw new IllegalArgumentException("region '" + name + "': SysMem needs a native memory segment "
                     + "(Arena or mapped file), not a heap segment");
         }
+        if (!segment.isMapped() && !segment.isReadOnly()) {
+            return new ConstantViews(segment).view(name, AccessMode.OPAQUE);
+        }
         return over(name, segment, segment.isMapped(), AccessMode.OPAQUE, false, ALL_WIDTHS, segment.isReadOnly());
     }
 
@@ -184,13 +187,17 @@ public abstract sealed class SysMem implements AtomicIo permits DirectSysMem, Ge
         return direct(name, segment, mode);
     }
 
-    /** The unchecked-by-us view of {@code segment} in {@code mode}; the one place a mode picks a class. */
+    /**
+     * The unchecked-by-us view of {@code segment} in {@code mode}, of the mode's class loaded by its
+     * name (a slice, or the delegate of a general view); {@link ConstantViews#template} picks the same
+     * class for a whole region's views.
+     */
     static DirectSysMem direct(String name, MemorySegment segment, AccessMode mode) {
         return switch (mode) {
-            case PLAIN -> new PlainSysMem(name, segment);
-            case OPAQUE -> new OpaqueSysMem(name, segment);
-            case ACQUIRE_RELEASE -> new AcquireReleaseSysMem(name, segment);
-            case VOLATILE -> new VolatileSysMem(name, segment);
+            case PLAIN -> new PlainSysMem(name, segment, null);
+            case OPAQUE -> new OpaqueSysMem(name, segment, null);
+            case ACQUIRE_RELEASE -> new AcquireReleaseSysMem(name, segment, null);
+            case VOLATILE -> new VolatileSysMem(name, segment, null);
         };
     }
 
