@@ -37,6 +37,9 @@ final class ConstantViews {
     private static final MethodType CONSTRUCTOR = MethodType.methodType(void.class, String.class, MemorySegment.class,
             ConstantViews.class);
 
+    /** Each template's class file, read once per JVM: defining a region's class needs only the bytes. */
+    private static final Map<Class<?>, byte[]> TEMPLATE_BYTES = new ConcurrentHashMap<>();
+
     private final MemorySegment segment;
     private final Map<AccessMode, MethodHandle> constructors = new ConcurrentHashMap<>();
 
@@ -81,7 +84,8 @@ final class ConstantViews {
     private MethodHandle define(AccessMode mode) {
         Class<? extends DirectSysMem> template = template(mode);
         try {
-            MethodHandles.Lookup hidden = MethodHandles.lookup().defineHiddenClassWithClassData(bytes(template), segment, true);
+            MethodHandles.Lookup hidden = MethodHandles.lookup().defineHiddenClassWithClassData(
+                    TEMPLATE_BYTES.computeIfAbsent(template, ConstantViews::bytes), segment, true);
             return hidden.findConstructor(hidden.lookupClass(), CONSTRUCTOR);
         } catch (IllegalAccessException | NoSuchMethodException e) {
             throw new IllegalStateException("could not define the " + mode + " view class of a " + segment.byteSize()

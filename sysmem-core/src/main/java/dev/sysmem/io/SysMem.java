@@ -30,17 +30,27 @@ import java.util.Set;
  * every width, writable, over memory that cannot vanish under it: anonymous memory, or a mapping
  * of a sealed memfd from {@link SharedMemory#sealed}) is one final class per access mode, chosen
  * once when the view is made by an exhaustive {@code switch} on the mode; each of its accesses is
- * a single {@code VarHandle} call plus the value range check the JDK cannot make. A call site that
- * only ever sees one mode sees one class, so the JIT inlines the access, whatever other modes the
- * rest of the program uses. Every other view (restricted widths, read-only, big-endian, a mapped
+ * a single {@code VarHandle} call plus the value range check the JDK cannot make. A view of a
+ * whole region ({@link #of}, {@link SharedMemory#io}, and every {@link #withMode} and the like of
+ * them) is that class defined again for its region, as a hidden class whose segment is a constant
+ * to the JIT: its accesses load no segment, where the raw handle's caller loads the segment and
+ * its fields for every ordered access (the benchmarks module's README has the figures). The
+ * region's classes are unloaded with its last view. A {@link #slice} is an object of the mode's
+ * class itself. Every other view (restricted widths, read-only, big-endian, a mapped
  * file a peer may truncate) is a general class that checks those conditions first, with the same
- * messages, and {@link #intercepted} views hand their accesses to an
- * {@link AccessHandler}.
+ * messages, and {@link #intercepted} views hand their accesses to an {@link AccessHandler}.
+ *
+ * <p><b>What a class per region costs.</b> Making the first view of a region in a mode defines a
+ * class (a few hundred microseconds; further views of it are objects of that class). A call site
+ * that sees the views of one region inlines them; of two regions, both, behind a class test; of
+ * three or more, it makes a virtual call the JIT does not inline, several times slower than one
+ * inlined access. Code that sends many regions through one call site can pass views of part of a
+ * region ({@link #slice}), which share their mode's class.
  *
  * <p><b>In a hot loop</b>, copy the view from its field into a local first. An opaque or stronger
  * access is a barrier for all of the JIT's knowledge of memory, so a view read from a field is read
  * again, and its class checked again, for every access; a view in a local has its class checked
- * once, before the loop. What no shape of view avoids is the load of its segment per access.
+ * once, before the loop.
  *
  * <p><b>Guarantees.</b>
  * <ul>
