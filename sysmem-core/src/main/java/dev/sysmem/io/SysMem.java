@@ -124,7 +124,9 @@ public abstract sealed class SysMem implements AtomicIo permits DirectSysMem, Ge
      * A view of all of {@code segment}: {@link AccessMode#OPAQUE}, little-endian, every width,
      * writable unless the segment is read-only. A mapped segment ({@link MemorySegment#isMapped()})
      * is treated as a file a peer may truncate and takes the guarded path; use
-     * {@link SharedMemory#io} for memory sysmem knows to be sealed.
+     * {@link SharedMemory#io} for memory sysmem knows to be sealed. Any other writable segment is
+     * a region of its own: each call defines its views' class anew (the class description says what
+     * a class per region costs), so make the view once and derive the others from it.
      *
      * @throws IllegalArgumentException if the segment is not native (device memory never lives
      *                                  on the Java heap, and heap arrays cannot promise alignment)

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -56,7 +57,7 @@ abstract class ConstantSegmentView {
             MethodHandles.Lookup view = MethodHandles.lookup().defineHiddenClassWithClassData(TEMPLATE_BYTES,
                     List.of(segment, ModeAccess.of(mode)), true);
             return (ConstantSegmentView) view.findConstructor(view.lookupClass(),
-                    java.lang.invoke.MethodType.methodType(void.class)).invoke();
+                    MethodType.methodType(void.class)).invoke();
         } catch (Throwable e) {
             throw new IllegalStateException("could not define a constant-segment view of " + segment + " in " + mode, e);
         }
