@@ -3,7 +3,6 @@ package dev.sysmem.bench.ring;
 import dev.sysmem.io.SharedMemory;
 
 import java.io.File;
-import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -13,7 +12,9 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A virtqueue contender for {@link RingCpuCost} taken from another build of this project, so that
@@ -23,7 +24,11 @@ import java.util.List;
  * <p>The build is given as {@code LABEL=CLASSPATH}: a benchmarks jar of that build (which holds
  * the whole stack, shaded), or class directories in front of one (to try a device-sim change
  * without packaging it). Its classes are loaded by their own class loader whose parent is the
- * platform loader, so nothing of this build's {@code dev.sysmem} classes is shared with it. Its
+ * platform loader, so nothing of this build's {@code dev.sysmem} classes is shared with it. One
+ * loader serves every contender of a build for the whole run, as this build's own contenders
+ * share their classes: both modes and both payloads then run through the same compiled code, with
+ * the same mixed profile (a loader per contender would give each a one-mode profile and make it
+ * look faster than the same code run directly). Its
  * {@code VirtqueueProducer} must have the constructor {@code (int payload, boolean inOrder)} and
  * the methods {@code attachDeviceOnThisThread()}, {@code sendBatchOnThisThread(VirtqueueDevice,
  * int, int)} and {@code close()}, as every build since the one that added {@code RingCpuCost}.
@@ -32,6 +37,8 @@ import java.util.List;
  * over 256 buffers; to compare like with like, give this build's own jar as one of the builds too.
  */
 final class VirtqueueBuild {
+
+    private static final Map<String, URLClassLoader> LOADERS = new HashMap<>();
 
     private VirtqueueBuild() {
     }
@@ -54,7 +61,9 @@ final class VirtqueueBuild {
                 throw new IllegalArgumentException("--compare " + label + ": " + path + " is not a usable path", e);
             }
         }
-        URLClassLoader loader = new URLClassLoader(label, urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
+        // Never closed: its classes run until the JVM exits.
+        URLClassLoader loader = LOADERS.computeIfAbsent(build,
+                b -> new URLClassLoader(label, urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader()));
         try {
             Class<?> producerClass = Class.forName(VirtqueueProducer.class.getName(), true, loader);
             Class<?> deviceClass = Class.forName("dev.sysmem.sim.virtio.VirtqueueDevice", true, loader);
@@ -95,8 +104,7 @@ final class VirtqueueBuild {
                 public void close() {
                     try {
                         close.invoke(producer);
-                        loader.close();
-                    } catch (ReflectiveOperationException | IOException e) {
+                    } catch (ReflectiveOperationException e) {
                         throw new IllegalStateException("closing " + name, e);
                     }
                 }
