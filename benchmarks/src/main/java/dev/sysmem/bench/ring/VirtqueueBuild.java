@@ -64,9 +64,16 @@ final class VirtqueueBuild {
         // Never closed: its classes run until the JVM exits.
         URLClassLoader loader = LOADERS.computeIfAbsent(build,
                 b -> new URLClassLoader(label, urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader()));
+        Class<?> producerClass;
+        Class<?> deviceClass;
         try {
-            Class<?> producerClass = Class.forName(VirtqueueProducer.class.getName(), true, loader);
-            Class<?> deviceClass = Class.forName("dev.sysmem.sim.virtio.VirtqueueDevice", true, loader);
+            producerClass = Class.forName(VirtqueueProducer.class.getName(), true, loader);
+            deviceClass = Class.forName("dev.sysmem.sim.virtio.VirtqueueDevice", true, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new IllegalArgumentException("--compare " + label + ": " + build.substring(eq + 1)
+                    + " does not hold a loadable VirtqueueProducer and VirtqueueDevice: " + e, e);
+        }
+        try {
             if (producerClass == VirtqueueProducer.class || SharedMemory.class.getClassLoader() == loader) {
                 throw new IllegalStateException("--compare " + label + " did not load its own classes");
             }
