@@ -24,5 +24,5 @@ LD_LIBRARY_PATH=$work timeout 300 "$java" --enable-native-access=ALL-UNNAMED \
     -XX:CompileCommand=print,dev.sysmem.bench.cputime.RawKernels::"$method" \
     -XX:CompileCommand=print,dev.sysmem.bench.cputime.HeldSegmentKernels::"$method" \
     -XX:CompileCommand=print,dev.sysmem.bench.cputime.ConstantSegmentKernels::"$method" \
-    -cp benchmarks/target/benchmarks.jar dev.sysmem.bench.cputime.CpuTimeFork --set access --modes "$mode" \
+    -cp ${JAR:-benchmarks/target/benchmarks.jar} dev.sysmem.bench.cputime.CpuTimeFork --set access --modes "$mode" \
     --config asm --fork 1 --rounds 20 --warmup-rounds 100 --slice-us 1000 --out "$work/result.json"

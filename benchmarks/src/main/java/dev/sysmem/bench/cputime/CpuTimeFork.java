@@ -45,7 +45,7 @@ public final class CpuTimeFork implements Callable<Integer> {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    @Option(names = "--set", required = true, description = "access, mapped-file, mapped-memfd, hooks or views-N")
+    @Option(names = "--set", required = true, description = "access, mapped-file, mapped-memfd, hooks, views-N or volatile-shapes")
     private String set;
 
     @Option(names = "--modes", required = true, split = ",", description = "the access modes whose contenders run here")
@@ -201,12 +201,18 @@ public final class CpuTimeFork implements Callable<Integer> {
                     int count = Integer.parseInt(views.substring("views-".length()));
                     kernels.addAll(new ViewCountKernels(memory.segment(), OFFSET, count).kernels());
                 }
+                case "volatile-shapes" -> {
+                    SharedMemory memory = SharedMemory.anonymous(SharedMemory.PAGE_SIZE);
+                    resources.add(memory);
+                    kernels.addAll(new VolatileWriteShapeKernels(SysMem.of("bench", memory.segment()), memory.segment(), OFFSET)
+                            .kernels());
+                }
                 case "hooks" -> {
                     SharedMemory memory = SharedMemory.anonymous(SharedMemory.PAGE_SIZE);
                     resources.add(memory);
                     kernels.addAll(new HookKernels(SysMem.of("bench", memory.segment()), OFFSET).kernels());
                 }
-                default -> throw new IllegalArgumentException("--set must be access, mapped-file, mapped-memfd, hooks or views-N, was '"
+                default -> throw new IllegalArgumentException("--set must be access, mapped-file, mapped-memfd, hooks, views-N or volatile-shapes, was '"
                         + set + "'");
             }
             return new Contenders(List.copyOf(kernels), resources);
