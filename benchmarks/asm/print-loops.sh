@@ -6,7 +6,8 @@
 #
 #   benchmarks/asm/print-loops.sh [METHOD] [MODE]     e.g. read32OpaqueLoop16 OPAQUE (the defaults)
 #
-# Run from the repository root after `mvn -B -pl benchmarks -am package -DskipTests`; the output
+# Run from the repository root after `mvn -B -pl benchmarks -am package -DskipTests` (JAR= names
+# another copy of benchmarks.jar); the output
 # goes to stdout (tens of thousands of lines: search for "Compiled method (c2)").
 set -eu
 method=${1:-read32OpaqueLoop16}
