@@ -1,7 +1,7 @@
 #!/bin/sh
 # Prints C2's assembly of one contender loop of the CPU-time harness (SysMem's, the raw VarHandle's,
-# and the raw VarHandle's through a holder record) for reading side by side. Needs gcc and Debian's
-# libhsdis0-fcml (the FCML HotSpot disassembler plugin); hsdis-fcml-adapter.c gives that plugin the
+# the raw VarHandle's through a holder record, and the constant-segment view's) for reading side by
+# side. Needs gcc and Debian's libhsdis0-fcml (the FCML HotSpot disassembler plugin); hsdis-fcml-adapter.c gives that plugin the
 # entry point JDK 9+ looks for. MODE may be a comma list (all four: the mixed JVM's profile).
 #
 #   benchmarks/asm/print-loops.sh [METHOD] [MODE]     e.g. read32OpaqueLoop16 OPAQUE (the defaults)
@@ -23,5 +23,6 @@ LD_LIBRARY_PATH=$work timeout 300 "$java" --enable-native-access=ALL-UNNAMED \
     -XX:CompileCommand=print,dev.sysmem.bench.cputime.SysMemKernels::"$method" \
     -XX:CompileCommand=print,dev.sysmem.bench.cputime.RawKernels::"$method" \
     -XX:CompileCommand=print,dev.sysmem.bench.cputime.HeldSegmentKernels::"$method" \
+    -XX:CompileCommand=print,dev.sysmem.bench.cputime.ConstantSegmentKernels::"$method" \
     -cp benchmarks/target/benchmarks.jar dev.sysmem.bench.cputime.CpuTimeFork --set access --modes "$mode" \
     --config asm --fork 1 --rounds 20 --warmup-rounds 100 --slice-us 1000 --out "$work/result.json"

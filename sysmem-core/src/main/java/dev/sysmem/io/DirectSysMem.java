@@ -19,18 +19,24 @@ import java.nio.ByteOrder;
  * views it is given, so C2 inlines the access with nothing to decode, and a program that uses all
  * four modes elsewhere does not pollute that call site's profile.
  *
- * <p>What a view still costs over the raw handle, per access: the load of {@code segment} and,
- * where the caller holds the view as a {@code SysMem}, a check of its class. C2 compiles an
- * opaque or stronger access as a barrier for all of memory, so both are made again for every
- * access, as the raw handle's caller reloads its own field and the segment's. A record or another
- * field the JIT trusts as final would not keep the segment in a register across that barrier
- * either; only a caller holding the segment itself in a local does (the benchmarks module's
- * {@code asm} directory shows each shape).
+ * <p>What a view costs over the raw handle, per access: where the caller holds the view as a
+ * {@code SysMem}, a check of its class, and the load of {@code segment}. C2 compiles an opaque or
+ * stronger access as a barrier for all of memory, so a field is loaded again for every access (the
+ * raw handle's caller reloads its own field and the segment's too); a record or another field the
+ * JIT trusts as final does not change that, since trust only folds the fields of a constant object.
+ * So a view of a whole region is a class of its own ({@link ConstantViews}): the mode's class
+ * defined again as a hidden class whose class data is the segment, read into a {@code static final}
+ * field the JIT folds. Its accesses load no segment at all (address and size are constants in the
+ * compiled code), only the class check remains. Slices are views of the mode's class loaded by its
+ * name, which read their field: they are made per request (a DMA window, a descriptor's buffer), and
+ * a class per slice would be defined, and would start interpreted, for each.
+ *
+ * <p>Not sealed: a hidden class cannot be a permitted subclass. The class is package-private and
+ * its constructor too, so nothing outside this package can extend it.
  *
  * <p>The atomics are the same in every mode (sequentially consistent), so they live here.
  */
-abstract sealed class DirectSysMem extends SysMem
-        permits PlainSysMem, OpaqueSysMem, AcquireReleaseSysMem, VolatileSysMem {
+abstract non-sealed class DirectSysMem extends SysMem {
 
     static final VarHandle U8 = ValueLayout.JAVA_BYTE.varHandle();
     static final VarHandle U16 = ValueLayout.JAVA_SHORT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
@@ -39,9 +45,13 @@ abstract sealed class DirectSysMem extends SysMem
 
     final MemorySegment segment;
 
-    DirectSysMem(String name, MemorySegment segment, AccessMode mode) {
+    /** The classes of this region's whole views, if this is one of them; {@code null} for a slice. */
+    private final ConstantViews family;
+
+    DirectSysMem(String name, MemorySegment segment, AccessMode mode, ConstantViews family) {
         super(name, segment.byteSize(), segment.address(), mode, false, ALL_WIDTHS, false);
         this.segment = segment;
+        this.family = family;
     }
 
     @Override
@@ -52,6 +62,9 @@ abstract sealed class DirectSysMem extends SysMem
     @Override
     final SysMem view(String newName, long offset, long length, AccessMode newMode, boolean newBigEndian,
                       int newWidths, boolean newReadOnly) {
+        if (family != null && offset == 0 && length == size() && !newBigEndian && newWidths == ALL_WIDTHS && !newReadOnly) {
+            return family.view(newName, newMode);
+        }
         return over(newName, segment.asSlice(offset, length), false, newMode, newBigEndian, newWidths, newReadOnly);
     }
 

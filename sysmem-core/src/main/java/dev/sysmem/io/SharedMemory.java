@@ -70,6 +70,11 @@ public final class SharedMemory implements AutoCloseable {
     /** Whether the memory cannot shrink under its mapping (a memfd whose seals were checked). */
     private final boolean sealed;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * The classes of the views {@link #io} hands out when the memory cannot shrink: one per mode,
+     * defined on first use and shared by every view of this memory ({@link ConstantViews}).
+     */
+    private final ConstantViews views;
 
     private SharedMemory(Arena arena, MemorySegment segment, Path path, int memfd, boolean sealed) {
         this.arena = arena;
@@ -77,6 +82,7 @@ public final class SharedMemory implements AutoCloseable {
         this.path = path;
         this.memfd = memfd;
         this.sealed = sealed;
+        this.views = new ConstantViews(segment);
     }
 
     /**
@@ -297,7 +303,10 @@ public final class SharedMemory implements AutoCloseable {
     /** An {@link AccessMode#OPAQUE}, little-endian {@link SysMem} over all of the memory. */
     public SysMem io(String name) {
         Objects.requireNonNull(name, "name");
-        return SysMem.over(name, segment, !isSealed(), AccessMode.OPAQUE, false, SysMem.ALL_WIDTHS, false);
+        if (isSealed()) {
+            return views.view(name, AccessMode.OPAQUE);
+        }
+        return SysMem.over(name, segment, true, AccessMode.OPAQUE, false, SysMem.ALL_WIDTHS, false);
     }
 
     /** {@link #io(String)} named after the file, or {@code "anonymous"}. */

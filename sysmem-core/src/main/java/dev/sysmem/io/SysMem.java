@@ -30,17 +30,27 @@ import java.util.Set;
  * every width, writable, over memory that cannot vanish under it: anonymous memory, or a mapping
  * of a sealed memfd from {@link SharedMemory#sealed}) is one final class per access mode, chosen
  * once when the view is made by an exhaustive {@code switch} on the mode; each of its accesses is
- * a single {@code VarHandle} call plus the value range check the JDK cannot make. A call site that
- * only ever sees one mode sees one class, so the JIT inlines the access, whatever other modes the
- * rest of the program uses. Every other view (restricted widths, read-only, big-endian, a mapped
+ * a single {@code VarHandle} call plus the value range check the JDK cannot make. A view of a
+ * whole region ({@link #of}, {@link SharedMemory#io}, and every {@link #withMode} and the like of
+ * them) is that class defined again for its region, as a hidden class whose segment is a constant
+ * to the JIT: its accesses load no segment, where the raw handle's caller loads the segment and
+ * its fields for every ordered access (the benchmarks module's README has the figures). The
+ * region's classes are unloaded with its last view. A {@link #slice} is an object of the mode's
+ * class itself. Every other view (restricted widths, read-only, big-endian, a mapped
  * file a peer may truncate) is a general class that checks those conditions first, with the same
- * messages, and {@link #intercepted} views hand their accesses to an
- * {@link AccessHandler}.
+ * messages, and {@link #intercepted} views hand their accesses to an {@link AccessHandler}.
+ *
+ * <p><b>What a class per region costs.</b> Making the first view of a region in a mode defines a
+ * class (a few hundred microseconds; further views of it are objects of that class). A call site
+ * that sees the views of one region inlines them; of two regions, both, behind a class test; of
+ * three or more, it makes a virtual call the JIT does not inline, several times slower than one
+ * inlined access. Code that sends many regions through one call site can pass views of part of a
+ * region ({@link #slice}), which share their mode's class.
  *
  * <p><b>In a hot loop</b>, copy the view from its field into a local first. An opaque or stronger
  * access is a barrier for all of the JIT's knowledge of memory, so a view read from a field is read
  * again, and its class checked again, for every access; a view in a local has its class checked
- * once, before the loop. What no shape of view avoids is the load of its segment per access.
+ * once, before the loop.
  *
  * <p><b>Guarantees.</b>
  * <ul>
@@ -114,7 +124,9 @@ public abstract sealed class SysMem implements AtomicIo permits DirectSysMem, Ge
      * A view of all of {@code segment}: {@link AccessMode#OPAQUE}, little-endian, every width,
      * writable unless the segment is read-only. A mapped segment ({@link MemorySegment#isMapped()})
      * is treated as a file a peer may truncate and takes the guarded path; use
-     * {@link SharedMemory#io} for memory sysmem knows to be sealed.
+     * {@link SharedMemory#io} for memory sysmem knows to be sealed. Any other writable segment is
+     * a region of its own: each call defines its views' class anew (the class description says what
+     * a class per region costs), so make the view once and derive the others from it.
      *
      * @throws IllegalArgumentException if the segment is not native (device memory never lives
      *                                  on the Java heap, and heap arrays cannot promise alignment)
@@ -125,6 +137,9 @@ public abstract sealed class SysMem implements AtomicIo permits DirectSysMem, Ge
         if (!segment.isNative()) {
             throw new IllegalArgumentException("region '" + name + "': SysMem needs a native memory segment "
                     + "(Arena or mapped file), not a heap segment");
+        }
+        if (!segment.isMapped() && !segment.isReadOnly()) {
+            return new ConstantViews(segment).view(name, AccessMode.OPAQUE);
         }
         return over(name, segment, segment.isMapped(), AccessMode.OPAQUE, false, ALL_WIDTHS, segment.isReadOnly());
     }
@@ -184,13 +199,17 @@ public abstract sealed class SysMem implements AtomicIo permits DirectSysMem, Ge
         return direct(name, segment, mode);
     }
 
-    /** The unchecked-by-us view of {@code segment} in {@code mode}; the one place a mode picks a class. */
+    /**
+     * The unchecked-by-us view of {@code segment} in {@code mode}, of the mode's class loaded by its
+     * name (a slice, or the delegate of a general view); {@link ConstantViews#template} picks the same
+     * class for a whole region's views.
+     */
     static DirectSysMem direct(String name, MemorySegment segment, AccessMode mode) {
         return switch (mode) {
-            case PLAIN -> new PlainSysMem(name, segment);
-            case OPAQUE -> new OpaqueSysMem(name, segment);
-            case ACQUIRE_RELEASE -> new AcquireReleaseSysMem(name, segment);
-            case VOLATILE -> new VolatileSysMem(name, segment);
+            case PLAIN -> new PlainSysMem(name, segment, null);
+            case OPAQUE -> new OpaqueSysMem(name, segment, null);
+            case ACQUIRE_RELEASE -> new AcquireReleaseSysMem(name, segment, null);
+            case VOLATILE -> new VolatileSysMem(name, segment, null);
         };
     }
 

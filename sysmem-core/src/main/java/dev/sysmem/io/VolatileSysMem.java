@@ -1,6 +1,7 @@
 package dev.sysmem.io;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
 
 /**
  * A {@link DirectSysMem} in {@link AccessMode#VOLATILE}: sequentially consistent loads and stores. Every read is one
@@ -8,14 +9,25 @@ import java.lang.foreign.MemorySegment;
  */
 final class VolatileSysMem extends DirectSysMem {
 
-    VolatileSysMem(String name, MemorySegment segment) {
-        super(name, segment, AccessMode.VOLATILE);
+    /**
+     * The segment as a constant, in a copy of this class that {@link ConstantViews} defined for one
+     * region; {@code null} in the class loaded by its name, whose views read their own field.
+     * Either way {@link #memory()} folds to one of the two when the JIT compiles it.
+     */
+    private static final MemorySegment CONSTANT = ConstantViews.segmentOf(MethodHandles.lookup());
+
+    VolatileSysMem(String name, MemorySegment segment, ConstantViews family) {
+        super(name, segment, AccessMode.VOLATILE, family);
+    }
+
+    private MemorySegment memory() {
+        return CONSTANT != null ? CONSTANT : segment;
     }
 
     @Override
     public int read8(long offset) {
         try {
-            return Byte.toUnsignedInt((byte) U8.getVolatile(segment, offset));
+            return Byte.toUnsignedInt((byte) U8.getVolatile(memory(), offset));
         } catch (RuntimeException e) {
             throw failure(e, offset, Width.U8, false);
         }
@@ -24,7 +36,7 @@ final class VolatileSysMem extends DirectSysMem {
     @Override
     public int read16(long offset) {
         try {
-            return Short.toUnsignedInt((short) U16.getVolatile(segment, offset));
+            return Short.toUnsignedInt((short) U16.getVolatile(memory(), offset));
         } catch (RuntimeException e) {
             throw failure(e, offset, Width.U16, false);
         }
@@ -33,7 +45,7 @@ final class VolatileSysMem extends DirectSysMem {
     @Override
     public int read32(long offset) {
         try {
-            return (int) U32.getVolatile(segment, offset);
+            return (int) U32.getVolatile(memory(), offset);
         } catch (RuntimeException e) {
             throw failure(e, offset, Width.U32, false);
         }
@@ -42,7 +54,7 @@ final class VolatileSysMem extends DirectSysMem {
     @Override
     public long read64(long offset) {
         try {
-            return (long) U64.getVolatile(segment, offset);
+            return (long) U64.getVolatile(memory(), offset);
         } catch (RuntimeException e) {
             throw failure(e, offset, Width.U64, false);
         }
@@ -54,7 +66,7 @@ final class VolatileSysMem extends DirectSysMem {
             throw valueRefusal(offset, Width.U8, value);
         }
         try {
-            U8.setVolatile(segment, offset, (byte) value);
+            U8.setVolatile(memory(), offset, (byte) value);
         } catch (RuntimeException e) {
             throw failure(e, offset, Width.U8, true);
         }
@@ -66,7 +78,7 @@ final class VolatileSysMem extends DirectSysMem {
             throw valueRefusal(offset, Width.U16, value);
         }
         try {
-            U16.setVolatile(segment, offset, (short) value);
+            U16.setVolatile(memory(), offset, (short) value);
         } catch (RuntimeException e) {
             throw failure(e, offset, Width.U16, true);
         }
@@ -75,7 +87,7 @@ final class VolatileSysMem extends DirectSysMem {
     @Override
     public void write32(long offset, int value) {
         try {
-            U32.setVolatile(segment, offset, value);
+            U32.setVolatile(memory(), offset, value);
         } catch (RuntimeException e) {
             throw failure(e, offset, Width.U32, true);
         }
@@ -84,7 +96,7 @@ final class VolatileSysMem extends DirectSysMem {
     @Override
     public void write64(long offset, long value) {
         try {
-            U64.setVolatile(segment, offset, value);
+            U64.setVolatile(memory(), offset, value);
         } catch (RuntimeException e) {
             throw failure(e, offset, Width.U64, true);
         }

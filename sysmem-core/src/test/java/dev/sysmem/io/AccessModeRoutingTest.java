@@ -71,14 +71,16 @@ class AccessModeRoutingTest {
     @EnumSource(AccessMode.class)
     void eachModesViewMakesThatModesVarHandleAccessAndNoOther(AccessMode mode) {
         try (SharedMemory shm = SharedMemory.anonymous(4096)) {
-            Class<?> view = shm.io("ram").withMode(mode).getClass();
-            assertThat(view.getSuperclass()).isEqualTo(DirectSysMem.class);
-            for (String read : List.of("read8", "read16", "read32", "read64")) {
-                assertThat(varHandleCalls(view, read)).as("%s.%s", view.getSimpleName(), read).containsExactly(READ.get(mode));
-            }
-            for (String write : List.of("write8", "write16", "write32", "write64")) {
-                assertThat(varHandleCalls(view, write)).as("%s.%s", view.getSimpleName(), write).containsExactly(WRITE.get(mode));
-            }
+            // A whole region's view: a hidden class defined from its mode's class file (ConstantViews).
+            Class<?> whole = shm.io("ram").withMode(mode).getClass();
+            assertThat(whole.isHidden()).as("%s view of a whole region", mode).isTrue();
+            assertThat(whole.getSuperclass()).isEqualTo(DirectSysMem.class);
+            assertMakesOnly(mode, templateOf(whole));
+            // A slice: the mode's class loaded by its name.
+            Class<?> slice = shm.io("ram").slice(64, 64).withMode(mode).getClass();
+            assertThat(slice.isHidden()).as("%s slice", mode).isFalse();
+            assertThat(slice.getSuperclass()).isEqualTo(DirectSysMem.class);
+            assertMakesOnly(mode, slice);
         }
     }
 
@@ -87,8 +89,33 @@ class AccessModeRoutingTest {
     void theRareViewsDelegateToTheSameModesView(AccessMode mode) {
         MemorySegment segment = java.lang.foreign.Arena.global().allocate(64, 8);
         assertThat(SysMem.direct("ram", segment, mode).getClass())
-                .isEqualTo(SysMem.of("ram", segment).withMode(mode).getClass());
+                .isEqualTo(templateOf(SysMem.of("ram", segment).withMode(mode).getClass()))
+                .isEqualTo(ConstantViews.template(mode));
         assertThat(SysMem.direct("ram", segment, mode).mode()).isEqualTo(mode);
+        assertThat(SysMem.of("ram", segment).withMode(mode).mode()).isEqualTo(mode);
+    }
+
+    /** {@code view}'s reads and writes each make {@code mode}'s VarHandle access and no other. */
+    private static void assertMakesOnly(AccessMode mode, Class<?> view) {
+        for (String read : List.of("read8", "read16", "read32", "read64")) {
+            assertThat(varHandleCalls(view, read)).as("%s.%s", view.getSimpleName(), read).containsExactly(READ.get(mode));
+        }
+        for (String write : List.of("write8", "write16", "write32", "write64")) {
+            assertThat(varHandleCalls(view, write)).as("%s.%s", view.getSimpleName(), write).containsExactly(WRITE.get(mode));
+        }
+    }
+
+    /**
+     * The class a hidden view class was defined from: its name is the template's, followed by
+     * {@code /} and a suffix the JVM chooses, and ConstantViews defines it from that class's file.
+     */
+    private static Class<?> templateOf(Class<?> hidden) {
+        assertThat(hidden.isHidden()).as("%s is hidden", hidden).isTrue();
+        try {
+            return Class.forName(hidden.getName().substring(0, hidden.getName().indexOf('/')));
+        } catch (ClassNotFoundException e) {
+            throw new AssertionError("no class of the name of hidden class " + hidden.getName(), e);
+        }
     }
 
     @ParameterizedTest

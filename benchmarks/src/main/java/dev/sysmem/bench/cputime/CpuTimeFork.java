@@ -45,7 +45,7 @@ public final class CpuTimeFork implements Callable<Integer> {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    @Option(names = "--set", required = true, description = "access, mapped-file or mapped-memfd")
+    @Option(names = "--set", required = true, description = "access, mapped-file, mapped-memfd, hooks or views-N")
     private String set;
 
     @Option(names = "--modes", required = true, split = ",", description = "the access modes whose contenders run here")
@@ -167,11 +167,13 @@ public final class CpuTimeFork implements Callable<Integer> {
                     SysMemKernels sysmem = new SysMemKernels("SysMem", SysMem.of("bench", memory.segment()), OFFSET);
                     RawKernels raw = new RawKernels("raw VarHandle", memory.segment(), OFFSET);
                     HeldSegmentKernels held = new HeldSegmentKernels(memory.segment(), OFFSET);
+                    ConstantSegmentKernels constant = new ConstantSegmentKernels(memory.segment(), OFFSET);
                     AgronaKernels agrona = new AgronaKernels(memory.segment(), Math.toIntExact(OFFSET));
                     for (AccessMode mode : modes) {
                         kernels.addAll(sysmem.forMode(mode));
                         kernels.addAll(raw.forMode(mode));
                         kernels.addAll(held.forMode(mode));
+                        kernels.addAll(constant.forMode(mode));
                         kernels.addAll(agrona.forMode(mode));
                     }
                     kernels.addAll(new EmptyKernels(OFFSET).kernels());
@@ -188,13 +190,23 @@ public final class CpuTimeFork implements Callable<Integer> {
                     SharedMemory memory = SharedMemory.sealed("sysmem-cputime", SharedMemory.PAGE_SIZE);
                     resources.add(memory);
                     addMapped(kernels, modes, "SysMem, sealed memfd", memory);
+                    ConstantSegmentKernels constant = new ConstantSegmentKernels(memory.segment(), OFFSET);
+                    for (AccessMode mode : modes) {
+                        kernels.addAll(constant.forMode(mode));
+                    }
+                }
+                case String views when views.startsWith("views-") -> {
+                    SharedMemory memory = SharedMemory.anonymous(SharedMemory.PAGE_SIZE);
+                    resources.add(memory);
+                    int count = Integer.parseInt(views.substring("views-".length()));
+                    kernels.addAll(new ViewCountKernels(memory.segment(), OFFSET, count).kernels());
                 }
                 case "hooks" -> {
                     SharedMemory memory = SharedMemory.anonymous(SharedMemory.PAGE_SIZE);
                     resources.add(memory);
                     kernels.addAll(new HookKernels(SysMem.of("bench", memory.segment()), OFFSET).kernels());
                 }
-                default -> throw new IllegalArgumentException("--set must be access, mapped-file, mapped-memfd or hooks, was '"
+                default -> throw new IllegalArgumentException("--set must be access, mapped-file, mapped-memfd, hooks or views-N, was '"
                         + set + "'");
             }
             return new Contenders(List.copyOf(kernels), resources);

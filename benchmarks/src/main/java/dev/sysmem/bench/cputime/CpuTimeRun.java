@@ -50,7 +50,7 @@ public final class CpuTimeRun implements Callable<Integer> {
     static final List<String> FORK_FLAGS = List.of(BenchJvm.NATIVE_ACCESS, BenchJvm.EXPORTS, BenchJvm.INTERNAL_MISC,
             BenchJvm.HEAP_MIN, BenchJvm.HEAP_MAX, BenchJvm.UNSAFE_QUIET);
 
-    @Option(names = "--set", defaultValue = "access", description = "access, mapped or hooks (default: ${DEFAULT-VALUE})")
+    @Option(names = "--set", defaultValue = "access", description = "access, mapped, hooks or views (default: ${DEFAULT-VALUE})")
     private String set;
 
     @Option(names = "--name", defaultValue = "cpu", description = "name in the result files (default: ${DEFAULT-VALUE})")
@@ -102,8 +102,12 @@ public final class CpuTimeRun implements Callable<Integer> {
                     new Config("memfd ACQUIRE_RELEASE", "mapped-memfd", List.of(AccessMode.ACQUIRE_RELEASE)));
             // The explorer's hooks on the unexplored path (HookKernels); the mode is not used there.
             case "hooks" -> List.of(new Config("hooks", "hooks", List.of(AccessMode.OPAQUE)));
+            // One call site seeing 1, 2, 3, 8 views (ViewCountKernels); one JVM per count, as a
+            // loop's type profile is shared by every instance of its class.
+            case "views" -> ViewCountKernels.COUNTS.stream()
+                    .map(n -> new Config("views " + n, "views-" + n, List.of(AccessMode.OPAQUE))).toList();
             default -> throw new CommandLine.ParameterException(new CommandLine(new CpuTimeRun()),
-                    "--set must be access, mapped or hooks, was '" + set + "'");
+                    "--set must be access, mapped, hooks or views, was '" + set + "'");
         };
     }
 

@@ -72,12 +72,23 @@ public final class CpuTimeTable {
             new Comparison("SysMem", "raw VarHandle", 1.05, 1.10),
             new Comparison(HeldSegmentKernels.CONTENDER, "raw VarHandle", Double.NaN, Double.NaN),
             new Comparison("SysMem", HeldSegmentKernels.CONTENDER, Double.NaN, Double.NaN),
+            new Comparison(ConstantSegmentKernels.CONTENDER, "raw VarHandle", 1.05, 1.10),
+            new Comparison(ConstantSegmentKernels.CONTENDER, "SysMem", Double.NaN, Double.NaN),
             new Comparison("raw VarHandle", "Agrona UnsafeBuffer", Double.NaN, Double.NaN),
             new Comparison("SysMem", "Agrona UnsafeBuffer", Double.NaN, Double.NaN));
 
     static final List<Comparison> MAPPED = List.of(
             new Comparison("SysMem, sealed memfd", "raw VarHandle", 1.25, 1.25),
+            new Comparison(ConstantSegmentKernels.CONTENDER, "raw VarHandle", 1.25, 1.25),
             new Comparison("SysMem, guarded file", "raw VarHandle", Double.NaN, Double.NaN));
+
+    /** The price of a class per view: one call site seeing several views (ViewCountKernels). */
+    static final List<Comparison> VIEWS = List.of(
+            new Comparison(ViewCountKernels.SYSMEM, ViewCountKernels.SLICES, Double.NaN, Double.NaN),
+            new Comparison(ViewCountKernels.SYSMEM, ViewCountKernels.RAW, Double.NaN, Double.NaN),
+            new Comparison(ViewCountKernels.SLICES, ViewCountKernels.RAW, Double.NaN, Double.NaN),
+            new Comparison(ViewCountKernels.CONSTANT, ViewCountKernels.SYSMEM, Double.NaN, Double.NaN),
+            new Comparison(ViewCountKernels.CONSTANT, ViewCountKernels.RAW, Double.NaN, Double.NaN));
 
     /** The explorer's hooks on the unexplored path: "costs nothing" is within the harness's resolution, 5%. */
     static final List<Comparison> HOOKS = List.of(new Comparison(HookKernels.HOOKED, HookKernels.WITHOUT, 1.05, 1.05),
@@ -188,6 +199,7 @@ public final class CpuTimeTable {
         return switch (run.set()) {
             case "mapped" -> MAPPED;
             case "hooks" -> HOOKS;
+            case "views" -> VIEWS;
             default -> ACCESS;
         };
     }
@@ -255,6 +267,7 @@ public final class CpuTimeTable {
             case "file" -> "Mapped /dev/shm file, guarded path (each JVM one mode)";
             case "memfd" -> "Sealed memfd (each JVM one mode)";
             case "hooks" -> "Scheduling hooks with no explorer installed, beside the same work without them";
+            case "views" -> "One call site seeing 1, 2, 3 or 8 OPAQUE views (one JVM per count)";
             default -> group;
         };
     }

@@ -9,9 +9,9 @@ import java.nio.ByteOrder;
 import java.util.List;
 
 /**
- * The floor of any view object: the raw {@code VarHandle} loops of {@link RawKernels}, with the
- * segment reached through one object in between, held in a field typed with that object's final
- * class. That is the least a view over a segment can add: no class check (the field's type is
+ * The floor of any view object that holds its segment in a field: the raw {@code VarHandle} loops
+ * of {@link RawKernels}, with the segment reached through one object in between, held in a field
+ * typed with that object's final class. That is the least a view over a segment can add: no class check (the field's type is
  * final) and no check of its own, only the load of the segment from the holder.
  *
  * <p>The holder is a record on purpose: C2 trusts a record's fields as truly final, as it trusts
@@ -19,8 +19,10 @@ import java.util.List;
  * does not keep a loaded field across an ordered access, which C2 compiles as a barrier for all of
  * memory. So this loop, like the raw loop (which reloads its own field and the segment's length,
  * address and scope after every opaque or stronger access), loads the segment from the holder
- * again for every access. What this contender costs over the raw handle is a floor for
- * {@code SysMem}, whose views are such an object (see {@code benchmarks/asm}).
+ * again for every access. What this contender costs over the raw handle was a floor for
+ * {@code SysMem} while its views held their segment in a field; a view whose segment is a constant
+ * of its own class ({@link ConstantSegmentView}, sysmem-core's whole-region views) is not bound by
+ * it (see {@code benchmarks/asm}).
  */
 final class HeldSegmentKernels {
 

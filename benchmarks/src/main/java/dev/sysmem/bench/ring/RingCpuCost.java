@@ -45,6 +45,11 @@ import java.util.Random;
  * 10th-90th percentile of the per-round ratios. Ratios are throughput ratios (buffers per CPU
  * second, higher is better): {@code virtqueue / Agrona = Agrona's ns per buffer / virtqueue's}.
  *
+ * <p>{@code --compare LABEL=CLASSPATH} (repeatable) adds the virtqueue of another build of this
+ * project, both modes, as further contenders in the same rounds ({@link VirtqueueBuild}), with a
+ * column of their per-round ratio to this build's queue: a before/after comparison of a change in
+ * one JVM.
+ *
  * <pre>{@code
  * java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
  *      -cp benchmarks/target/benchmarks.jar dev.sysmem.bench.ring.RingCpuCost --rounds 300 --out benchmarks/results
@@ -58,7 +63,7 @@ public final class RingCpuCost {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /** One contender: {@code batches} batches of {@link #BATCH} buffers through both sides. */
-    private interface Contender extends AutoCloseable {
+    interface Contender extends AutoCloseable {
         String name();
 
         void pass(int batches);
@@ -76,6 +81,7 @@ public final class RingCpuCost {
         double warmUpSeconds = 2;
         Path out = Path.of("benchmarks/results");
         String name = "ring-cpu";
+        List<String> compare = new ArrayList<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
@@ -83,8 +89,10 @@ public final class RingCpuCost {
                 case "--out" -> out = Path.of(args[i + 1]);
                 case "--name" -> name = args[i + 1];
                 case "--warmup-s" -> warmUpSeconds = Double.parseDouble(args[i + 1]);
+                case "--compare" -> compare.add(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: RingCpuCost [--rounds N] [--warmup-rounds N] [--out DIR] [--name NAME] [--warmup-s S]");
+                        + "; usage: RingCpuCost [--rounds N] [--warmup-rounds N] [--out DIR] [--name NAME] [--warmup-s S]"
+                        + " [--compare LABEL=CLASSPATH]...");
             }
         }
         if (!THREADS.isCurrentThreadCpuTimeSupported()) {
@@ -100,8 +108,12 @@ public final class RingCpuCost {
                 .append(" warm-up rounds, slices of ~1 ms thread CPU time, contenders in a random order each round\n");
         StringBuilder tables = new StringBuilder();
         for (int payload : new int[] {64, 4096}) {
-            List<Contender> contenders = List.of(virtqueue(payload, false), virtqueue(payload, true), agrona(payload),
-                    jctools(payload));
+            List<Contender> contenders = new ArrayList<>(List.of(virtqueue(payload, false), virtqueue(payload, true),
+                    agrona(payload), jctools(payload)));
+            for (String build : compare) {
+                contenders.add(VirtqueueBuild.contender(build, payload, false));
+                contenders.add(VirtqueueBuild.contender(build, payload, true));
+            }
             try {
                 tables.append(measure(payload, contenders, rounds, warmUp, (long) (warmUpSeconds * 1e9)));
             } finally {
@@ -154,11 +166,14 @@ public final class RingCpuCost {
                 }
             }
         }
+        boolean builds = n > 4;
         StringBuilder out = new StringBuilder("\n### " + payload + " B payload\n\n| contender | ns per buffer (CPU) |"
-                + " / Agrona (bar " + (payload == 64 ? "≥ 0.5" : "≥ 0.9") + ") | / JCTools (bar ≥ 1) |\n|---|---:|---|---|\n");
+                + " / Agrona (bar " + (payload == 64 ? "≥ 0.5" : "≥ 0.9") + ") | / JCTools (bar ≥ 1) |"
+                + (builds ? " / this build's virtqueue, same mode |\n|---|---:|---|---|---|\n" : "\n|---|---:|---|---|\n"));
         int agrona = 2;
         int jctools = 3;
         for (int c = 0; c < n; c++) {
+            boolean subject = c < agrona || c > jctools;
             out.append("| ").append(contenders.get(c).name()).append(" | ").append(spread(nsPerBuffer[c]));
             for (int reference : new int[] {agrona, jctools}) {
                 double bar = reference == agrona ? (payload == 64 ? 0.5 : 0.9) : 1.0;
@@ -172,7 +187,21 @@ public final class RingCpuCost {
                 }
                 double[] s = quantiles(ratios);
                 out.append(" | ").append(fmt(s[1])).append(" (").append(fmt(s[0])).append("-").append(fmt(s[2])).append(")")
-                        .append(c < agrona ? (s[1] >= bar ? " met" : " **missed**") + (s[0] <= bar && s[2] >= bar ? " †" : "") : "");
+                        .append(subject ? (s[1] >= bar ? " met" : " **missed**") + (s[0] <= bar && s[2] >= bar ? " †" : "") : "");
+            }
+            if (builds) {
+                if (c <= jctools) {
+                    out.append(" | —");
+                } else {
+                    // Compared builds come in pairs (plain, IN_ORDER), as this build's rows 0 and 1.
+                    int same = (c - jctools - 1) % 2;
+                    double[] ratios = new double[rounds];
+                    for (int r = 0; r < rounds; r++) {
+                        ratios[r] = nsPerBuffer[same][r] / nsPerBuffer[c][r];
+                    }
+                    double[] s = quantiles(ratios);
+                    out.append(" | ").append(fmt(s[1])).append(" (").append(fmt(s[0])).append("-").append(fmt(s[2])).append(")");
+                }
             }
             out.append(" |\n");
         }

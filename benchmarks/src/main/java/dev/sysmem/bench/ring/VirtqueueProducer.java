@@ -48,6 +48,7 @@ final class VirtqueueProducer implements AutoCloseable {
     final DeviceRunner runner = new DeviceRunner();
     private final int payload;
     private final VirtioFeatures features;
+    private final boolean inOrder;
     private final long buffers;
     private final MemorySegment source;
     private final MemorySegment destination;
@@ -71,6 +72,7 @@ final class VirtqueueProducer implements AutoCloseable {
     VirtqueueProducer(int payload, boolean inOrder) {
         this.payload = payload;
         this.features = inOrder ? FEATURES_IN_ORDER : FEATURES;
+        this.inOrder = inOrder;
         this.layout = VirtqueueLayout.contiguous(RingShape.SLOTS, 0);
         this.buffers = align(layout.end(), 4096);
         long size = buffers + (long) RingShape.SLOTS * payload + 2L * payload;
@@ -97,7 +99,7 @@ final class VirtqueueProducer implements AutoCloseable {
     }
 
     private int takeBuffer() {
-        if (features.inOrder()) {
+        if (inOrder) {
             int buffer = freeBuffers[freeTake];
             freeTake = (freeTake + 1) % RingShape.SLOTS;
             freeCount--;
@@ -155,25 +157,31 @@ final class VirtqueueProducer implements AutoCloseable {
         });
     }
 
-    /** Sends one payload through the queue, kicking (if the device asked for kicks) after it. */
+    /**
+     * Sends one payload through the queue, publishing it at once ({@link VirtqueueDriver#add}) and
+     * kicking (if the device asked for kicks) after it.
+     */
     void send() {
-        sendWithoutKick();
+        sendWithoutKick(false);
         driver.kickIfNeeded();
     }
 
     /**
-     * Sends one payload and kicks only after every {@code batch} buffers, as Linux's network
-     * drivers kick once per burst ({@code xmit_more}), or before waiting for a free buffer.
+     * Sends one payload as part of a burst of {@code batch} buffers: added with
+     * {@link VirtqueueDriver#addToBatch}, published with one {@code avail.idx} store and a kick
+     * decision after every {@code batch} buffers (as Linux's network drivers kick once per burst,
+     * {@code xmit_more}, and DPDK's virtio driver publishes once per burst), or before waiting for
+     * a free buffer.
      */
     void sendBatched(int batch) {
-        sendWithoutKick();
+        sendWithoutKick(true);
         if (++unkicked == batch) {
             unkicked = 0;
             driver.kickIfNeeded();
         }
     }
 
-    private void sendWithoutKick() {
+    private void sendWithoutKick(boolean inBatch) {
         if (freeCount == 0) {
             driver.kickIfNeeded();
             unkicked = 0;
@@ -192,7 +200,8 @@ final class VirtqueueProducer implements AutoCloseable {
         MemorySegment.copy(source, 0, memory.segment(), address, payload);
         chainAddress[0] = address;
         chainLength[0] = payload;
-        int head = driver.add(chainAddress, chainLength, 1, 0);
+        int head = inBatch ? driver.addToBatch(chainAddress, chainLength, 1, 0)
+                : driver.add(chainAddress, chainLength, 1, 0);
         if (head < 0) {
             throw new IllegalStateException("the virtqueue had no free descriptor although buffer " + buffer + " was free");
         }

@@ -64,8 +64,10 @@ public class VirtqueueThroughput {
     }
 
     /**
-     * The headline: the same, kicking once per {@link #KICK_BATCH} buffers, as a burst-aware
-     * driver does (Linux's {@code xmit_more}); the kick's full fence is then paid once per batch.
+     * The headline: the same in bursts of {@link #KICK_BATCH} buffers, as a burst-aware driver
+     * sends (Linux's {@code xmit_more}, DPDK's burst): each buffer added with
+     * {@code VirtqueueDriver.addToBatch}, then one {@code avail.idx} store and one kick decision
+     * (with its full fence) per burst.
      */
     @Benchmark
     public void transferBatchedKick() {

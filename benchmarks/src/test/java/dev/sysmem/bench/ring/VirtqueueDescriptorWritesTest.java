@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * In the throughput benchmark's steady state the driver writes no descriptor word: each
- * descriptor gets back the buffer it held, so only the {@code avail.ring} entry and
- * {@code avail.idx} are written per buffer. The first round of the queue writes every
+ * descriptor gets back the buffer it held, so only the {@code avail.ring} entry is written per
+ * buffer and {@code avail.idx} once per burst. The first round of the queue writes every
  * descriptor once (the table starts zeroed), which is what the first count sees.
  */
 class VirtqueueDescriptorWritesTest {

@@ -431,11 +431,15 @@ public final class VirtqueueDevice {
                 throw stop("the descriptor chain from head " + head + " is longer than the queue size " + size
                         + ": it loops (descriptor " + index + " is reached again); loops are forbidden");
             }
+            // The descriptor as two 64-bit reads: addr, then len | flags << 32 | next << 48 (the
+            // table is 16-byte aligned, so both are aligned), where four field reads cost twice
+            // the accesses. A driver may not change a descriptor it has made available.
             long d = layout.descriptor(index);
             long addr = ring.read64(d);
-            long len = Integer.toUnsignedLong(ring.read32(d + 8));
-            int flags = ring.read16(d + 12);
-            int next = ring.read16(d + 14);
+            long lenFlagsNext = ring.read64(d + 8);
+            long len = lenFlagsNext & 0xffff_ffffL;
+            int flags = (int) (lenFlagsNext >>> 32) & 0xffff;
+            int next = (int) (lenFlagsNext >>> 48);
             if ((flags & DESC_F_INDIRECT) != 0) {
                 throw stop("descriptor " + index + " (chain head " + head + ") has the INDIRECT flag, but "
                         + "VIRTIO_F_INDIRECT_DESC is not supported by this device");

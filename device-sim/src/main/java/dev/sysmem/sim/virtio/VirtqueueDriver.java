@@ -19,7 +19,10 @@ import java.util.Objects;
  * <ol>
  *   <li>{@link #add}: descriptors, then the {@code avail.ring} entry, then {@link Barriers#wmb()}
  *       ({@code virtio_wmb}), then the {@code avail.idx} store. The buffers' contents, written by
- *       the caller before {@code add}, are published by the same barrier.</li>
+ *       the caller before {@code add}, are published by the same barrier. {@link #addToBatch}
+ *       writes the descriptors and the ring entry only; {@link #publish()} (or
+ *       {@link #kickIfNeeded()}) then does the barrier and the {@code avail.idx} store once for
+ *       the whole batch.</li>
  *   <li>{@link #kickIfNeeded()}: {@link Barriers#mb()} ({@code virtio_mb}: "expose available array
  *       entries before checking avail event"), then {@code vring_need_event(avail_event, new, old)}
  *       with {@code EVENT_IDX}, or {@code !(used.flags & NO_NOTIFY)} without it.</li>
@@ -99,6 +102,10 @@ public final class VirtqueueDriver {
     private final int size;
     private final int mask;
     private final Runnable notifier;
+    // The span from the first of the queue's three parts to the end of the last: a buffer outside
+    // it overlaps none of them, so add tests each part only for a buffer inside it.
+    private final long partsStart;
+    private final long partsEnd;
 
     // Driver-private descriptor state (Linux's desc_extra): never read back from shared memory.
     private final int[] nextFree;
@@ -117,7 +124,10 @@ public final class VirtqueueDriver {
     private int numFree;
     private int chainsInFlight;
 
+    // avail.idx counting every chain added, and the value last stored to avail.idx: they differ
+    // while chains added with addToBatch wait for publish.
     private int availShadow;
+    private int availPublished;
     private int numAdded;
     private int lastUsed;
     private boolean interruptsEnabled = true;
@@ -141,6 +151,10 @@ public final class VirtqueueDriver {
         this.size = layout.queueSize();
         this.mask = size - 1;
         this.notifier = notifier;
+        this.partsStart = Math.min(layout.descriptorTable(), Math.min(layout.availableRing(), layout.usedRing()));
+        this.partsEnd = Math.max(layout.descriptorTable() + VirtqueueLayout.descriptorTableSize(size),
+                Math.max(layout.availableRing() + VirtqueueLayout.availableRingSize(size),
+                        layout.usedRing() + VirtqueueLayout.usedRingSize(size)));
         this.nextFree = new int[size];
         this.chainLength = new int[size];
         this.chainWritable = new long[size];
@@ -241,8 +255,9 @@ public final class VirtqueueDriver {
     /**
      * Adds a chain of {@code readable} device-readable buffers followed by {@code writable}
      * device-writable buffers, taken in order from {@code addresses}/{@code lengths}, and makes it
-     * available: descriptors, ring entry, write barrier, {@code avail.idx}. Call
-     * {@link #kickIfNeeded()} after one or more adds.
+     * available at once: descriptors, ring entry, write barrier, {@code avail.idx} (as Linux's
+     * {@code virtqueue_add} does). Chains added before with {@link #addToBatch} are published by
+     * the same store. Call {@link #kickIfNeeded()} after one or more adds.
      *
      * @return the chain's head index (the {@code id} its used entry will carry), or -1 if there
      *         are not enough free descriptors; nothing is written then
@@ -253,6 +268,26 @@ public final class VirtqueueDriver {
      *                                  written then.
      */
     public int add(long[] addresses, long[] lengths, int readable, int writable) {
+        int head = addToBatch(addresses, lengths, readable, writable);
+        if (head >= 0) {
+            publish();
+        }
+        return head;
+    }
+
+    /**
+     * Adds a chain as {@link #add(long[], long[], int, int)} does (same checks, same result) but
+     * leaves {@code avail.idx} alone: the device cannot see the chain until {@link #publish()} or
+     * {@link #kickIfNeeded()} stores {@code avail.idx} for every chain added so far, with one
+     * write barrier and one store for the whole batch (DPDK's virtio driver updates the index once
+     * per burst this way). A chain added here and never published is never served; it stays in
+     * {@link #chainsInFlight()} and holds its descriptors.
+     *
+     * @return the chain's head index, or -1 if there are not enough free descriptors; nothing is
+     *         written then
+     * @throws IllegalArgumentException as {@link #add(long[], long[], int, int)}
+     */
+    public int addToBatch(long[] addresses, long[] lengths, int readable, int writable) {
         int count = checkChain(addresses, lengths, readable, writable);
         if (count > numFree) {
             return -1;
@@ -283,16 +318,31 @@ public final class VirtqueueDriver {
 
         headOfSlot[availShadow & mask] = head;
         ring.write16(layout.availRing(availShadow & mask), head);
-        // Descriptors, ring entry and buffer contents before the index that exposes them.
-        Barriers.wmb();
         availShadow = (availShadow + 1) & 0xffff;
-        ring.write16(layout.availIdx(), availShadow);
         numAdded++;
         if (numAdded == FORCED_KICK) {
             // vring_need_event compares 16-bit distances: kick before the window could wrap.
             kickIfNeeded();
         }
         return head;
+    }
+
+    /**
+     * Makes every chain added so far available to the device: a write barrier, then one
+     * {@code avail.idx} store. Does nothing when every chain added is already published.
+     *
+     * @return the number of chains this call published
+     */
+    public int publish() {
+        int unpublished = (availShadow - availPublished) & 0xffff;
+        if (unpublished == 0) {
+            return 0;
+        }
+        // Descriptors, ring entries and buffer contents before the index that exposes them.
+        Barriers.wmb();
+        ring.write16(layout.availIdx(), availShadow);
+        availPublished = availShadow;
+        return unpublished;
     }
 
     /**
@@ -349,11 +399,14 @@ public final class VirtqueueDriver {
                 throw new IllegalArgumentException("virtqueue '" + name + "': " + describe(i, readable, addr, len)
                         + " lies outside guest memory of " + memorySize + " bytes (0x" + Long.toHexString(memorySize) + ")");
             }
-            checkOutside(i, readable, addr, len, layout.descriptorTable(), VirtqueueLayout.descriptorTableSize(size),
-                    "descriptor table");
-            checkOutside(i, readable, addr, len, layout.availableRing(), VirtqueueLayout.availableRingSize(size),
-                    "available ring");
-            checkOutside(i, readable, addr, len, layout.usedRing(), VirtqueueLayout.usedRingSize(size), "used ring");
+            if (addr < partsEnd && partsStart < addr + len) {
+                checkOutside(i, readable, addr, len, layout.descriptorTable(),
+                        VirtqueueLayout.descriptorTableSize(size), "descriptor table");
+                checkOutside(i, readable, addr, len, layout.availableRing(), VirtqueueLayout.availableRingSize(size),
+                        "available ring");
+                checkOutside(i, readable, addr, len, layout.usedRing(), VirtqueueLayout.usedRingSize(size),
+                        "used ring");
+            }
             total += len;
         }
         if (total > MAX_CHAIN_BYTES) {
@@ -377,8 +430,8 @@ public final class VirtqueueDriver {
     }
 
     /**
-     * Notifies the device of the chains added since the last call, unless it suppressed
-     * notifications: with {@code EVENT_IDX}, iff {@code avail_event} lies among the indexes just
+     * Publishes the chains added with {@link #addToBatch} and not yet published, then notifies the
+     * device of the chains added since the last call, unless it suppressed notifications: with {@code EVENT_IDX}, iff {@code avail_event} lies among the indexes just
      * published ({@link EventIndex#needEvent}); without it, iff {@code used.flags} lacks
      * {@code NO_NOTIFY}. A full barrier comes first, so the device either sees the new
      * {@code avail.idx} before it sleeps or its request for a kick is seen here.
@@ -389,6 +442,7 @@ public final class VirtqueueDriver {
         if (numAdded == 0) {
             return false;
         }
+        publish();
         Barriers.mb();
         int newIdx = availShadow;
         int old = (availShadow - numAdded) & 0xffff;
@@ -574,9 +628,14 @@ public final class VirtqueueDriver {
         }
     }
 
-    /** The shadow {@code avail.idx}: chains made available, modulo 2^16. */
+    /** The {@code avail.idx} last stored: chains made available to the device, modulo 2^16. */
     public int availIdx() {
-        return availShadow;
+        return availPublished;
+    }
+
+    /** Chains added with {@link #addToBatch} that {@link #publish()} has not yet made available. */
+    public int unpublished() {
+        return (availShadow - availPublished) & 0xffff;
     }
 
     /** The driver's {@code last_used_idx}: used entries harvested, modulo 2^16. */
@@ -624,7 +683,7 @@ public final class VirtqueueDriver {
 
     @Override
     public String toString() {
-        return "VirtqueueDriver[" + name + ", " + layout + ", " + features + ", avail.idx=" + availShadow
+        return "VirtqueueDriver[" + name + ", " + layout + ", " + features + ", avail.idx=" + availPublished
                 + ", last_used_idx=" + lastUsed + ", " + chainsInFlight + " chains in flight, " + numFree + " free]";
     }
 }

@@ -427,6 +427,10 @@ public final class SpecBlkDriver {
         }
         interrupts++;
         write(INTERRUPT_ACK, status);
+        // A real MMIO write completes before the next instruction; over the shared-memory bus the
+        // device takes it later. Wait until it has: otherwise the next request's used buffer can
+        // set InterruptStatus bit 0 before this acknowledgement clears it, and the interrupt is lost.
+        awaitBus(INTERRUPT_ACK);
     }
 
     /** Writes {@code value} to any register offset, as a wrong driver would. */
