@@ -6,7 +6,10 @@ package dev.sysmem.bench;
  */
 public final class BenchJvm {
 
-    /** sysmem-core and device-sim use restricted FFM methods. */
+    /**
+     * sysmem-core and device-sim use restricted FFM methods. The forks run the shaded jar from the
+     * class path, where those modules' names do not exist: the grant goes to the unnamed module.
+     */
     public static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
 
     /**

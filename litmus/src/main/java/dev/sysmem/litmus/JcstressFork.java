@@ -56,6 +56,8 @@ final class JcstressFork {
             }
         }
         Path log = work.resolve("jcstress.log");
+        // The child and jcstress's forks run everything from the class path (jcstress cannot be a
+        // module, see module-info.java): native access goes to the unnamed module there.
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", TestCompiler.classpath(List.of(classes)),
                 "org.openjdk.jcstress.Main", "-m", mode, "-sc", "false", "-t", testRegex,

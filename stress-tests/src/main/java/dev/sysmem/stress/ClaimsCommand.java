@@ -84,6 +84,7 @@ public final class ClaimsCommand implements Callable<Integer>, SysmemCommand {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command()
                 .orElseThrow(() -> new IllegalStateException("cannot tell which java binary runs this command")));
+        // The child runs from the class path (jcstress finds tests and starts forks only there).
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-cp");
         command.add(classPath());

@@ -51,7 +51,7 @@ final class TruncationRace {
     static Outcome run(List<String> compilerFlags, Path path, List<String> operations, long millisPerOperation,
                        long maxMillisPerOperation) throws IOException, InterruptedException {
         List<String> flags = new ArrayList<>(compilerFlags);
-        flags.add("--enable-native-access=ALL-UNNAMED");
+        flags.add("--enable-native-access=ALL-UNNAMED"); // ChildJvm runs the child from the class path
         flags.add("-XX:ErrorFile=" + System.getProperty("java.io.tmpdir") + "/sysmem-truncation-race-hs_err_%p.log");
         flags.add("-XX:-CreateCoredumpOnCrash");
         long truncated = 0;

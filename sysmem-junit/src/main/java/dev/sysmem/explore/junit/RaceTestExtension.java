@@ -51,6 +51,10 @@ public final class RaceTestExtension implements InvocationInterceptor, Parameter
     /** The system property that replays one schedule instead of exploring. */
     public static final String REPLAY_PROPERTY = "sysmem.replay";
 
+    /** Made by JUnit for {@code @ExtendWith(RaceTestExtension.class)}, which {@link RaceTest} carries. */
+    public RaceTestExtension() {
+    }
+
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
