@@ -95,6 +95,20 @@ class AccessModeRoutingTest {
         assertThat(SysMem.of("ram", segment).withMode(mode).mode()).isEqualTo(mode);
     }
 
+    @Test
+    void theRoutingCheckRefusesAViewThatMakesAWeakerAccess() {
+        // The control: every access of a VOLATILE view but a release store for write32.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> assertMakesOnly(AccessMode.VOLATILE, MisroutedVolatileView.class))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("MisroutedVolatileView.write32")
+                .hasMessageContaining("setRelease");
+        // The same class passes as what it really is everywhere but that write.
+        for (String read : List.of("read8", "read16", "read32", "read64")) {
+            assertThat(varHandleCalls(MisroutedVolatileView.class, read)).containsExactly(READ.get(AccessMode.VOLATILE));
+        }
+        assertThat(varHandleCalls(MisroutedVolatileView.class, "write32")).containsExactly(WRITE.get(AccessMode.ACQUIRE_RELEASE));
+    }
+
     /** {@code view}'s reads and writes each make {@code mode}'s VarHandle access and no other. */
     private static void assertMakesOnly(AccessMode mode, Class<?> view) {
         for (String read : List.of("read8", "read16", "read32", "read64")) {

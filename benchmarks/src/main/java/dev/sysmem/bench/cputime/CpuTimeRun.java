@@ -2,6 +2,7 @@ package dev.sysmem.bench.cputime;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sysmem.bench.BenchJvm;
+import dev.sysmem.bench.report.CpuModel;
 import dev.sysmem.io.AccessMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -175,13 +176,6 @@ public final class CpuTimeRun implements Callable<Integer> {
     }
 
     private static String machine() {
-        String model = System.getProperty("os.arch");
-        try {
-            model = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(model);
-        } catch (IOException e) {
-            model += " (model unknown: " + e.getMessage() + ")";
-        }
-        return model + ", " + Runtime.getRuntime().availableProcessors() + " cores available";
+        return CpuModel.describe() + ", " + Runtime.getRuntime().availableProcessors() + " cores available";
     }
 }

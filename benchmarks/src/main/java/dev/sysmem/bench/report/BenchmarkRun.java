@@ -30,6 +30,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -46,19 +47,23 @@ import java.util.regex.Pattern;
  * next) would let a load change between two contenders decide the ratio. Forks of one benchmark
  * are then merged into one JMH result, as if JMH had run them.
  *
- * <p><b>Load.</b> The 1-minute load average is read before every fork and kept beside the JSON
- * ({@code <date>-<name>.load.json}); the table flags every row measured by a fork that started
- * above {@code --max-load} (default: the number of cores, beyond which runnable threads wait for a
- * core and a two-thread benchmark's threads can no longer count on running at once). With
- * {@code --refuse-loaded}, a fork that would start above it waits for the load to fall, up to
- * {@code --load-wait-s} seconds, and the run fails if it does not.
+ * <p><b>Load.</b> Around every fork the run measures what the rest of the machine used while it
+ * ran ({@link MachineShare}: other processes' CPU time and the hypervisor's steal, in CPUs) and
+ * keeps it, with the 1-minute load average read before the fork, beside the JSON
+ * ({@code <date>-<name>.load.json}). The table flags every row with a fork during which others used
+ * more than {@code --max-others} CPUs (default 0.25: a quarter of one core, beyond which a
+ * two-thread benchmark's threads on this 2-core machine could not count on running at once). The
+ * load average is not the gauge: a two-thread benchmark's own threads raise it to about 2 for the
+ * forks after it. With {@code --refuse-loaded}, a fork waits until others have used at most
+ * {@code --max-others} over a 2 s window, up to {@code --load-wait-s} seconds, and the run fails if
+ * they do not; a fork that was loaded all the same is still flagged.
  *
  * <p><b>Guarantees.</b> A benchmark that fails stops the run with its error (nothing is written
  * for a partial run); warm-up and measurement are those annotated on each benchmark class.
  *
  * <pre>{@code
  * java -cp benchmarks/target/benchmarks.jar dev.sysmem.bench.report.BenchmarkRun \
- *     --include 'access\..*32' --name access32 --rounds 3 --out benchmarks/results [--max-load 2 --refuse-loaded]
+ *     --include 'access\..*32' --name access32 --rounds 3 --out benchmarks/results [--max-others 0.25 --refuse-loaded true]
  * }</pre>
  */
 public final class BenchmarkRun {
@@ -72,33 +77,36 @@ public final class BenchmarkRun {
     private final int rounds;
     private final Path out;
     private final double maxLoad;
+    private final double maxOthers;
     private final boolean refuseLoaded;
     private final long loadWaitSeconds;
 
     private BenchmarkRun(String include, String exclude, String name, int rounds, Path out, double maxLoad,
-                         boolean refuseLoaded, long loadWaitSeconds) {
+                         double maxOthers, boolean refuseLoaded, long loadWaitSeconds) {
         this.include = include;
         this.exclude = exclude;
         this.name = name;
         this.rounds = rounds;
         this.out = out;
         this.maxLoad = maxLoad;
+        this.maxOthers = maxOthers;
         this.refuseLoaded = refuseLoaded;
         this.loadWaitSeconds = loadWaitSeconds;
     }
 
     /**
-     * {@code --include REGEX --exclude REGEX --name NAME --rounds N --out DIR --max-load L
-     * [--refuse-loaded true] --load-wait-s S}; see the class comment.
+     * {@code --include REGEX --exclude REGEX --name NAME --rounds N --out DIR --max-others C
+     * [--refuse-loaded true] --load-wait-s S --max-load L}; see the class comment ({@code --max-load}
+     * is the load-average threshold kept for tables of runs made before the share was measured).
      */
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new LinkedHashMap<>(Map.of("--include", ".*", "--exclude", NOTHING, "--name", "run",
                 "--rounds", "3", "--out", "results", "--max-load", String.valueOf(Runtime.getRuntime().availableProcessors()),
-                "--refuse-loaded", "false", "--load-wait-s", "300"));
+                "--max-others", "0.25", "--refuse-loaded", "false", "--load-wait-s", "300"));
         for (int i = 0; i < args.length; i += 2) {
             if (!options.containsKey(args[i]) || i + 1 >= args.length) {
                 System.err.println("usage: BenchmarkRun [--include REGEX] [--exclude REGEX] [--name NAME] [--rounds N] [--out DIR]"
-                        + " [--max-load L] [--refuse-loaded true|false] [--load-wait-s S]; got " + String.join(" ", args));
+                        + " [--max-others CPUS] [--refuse-loaded true|false] [--load-wait-s S] [--max-load L]; got " + String.join(" ", args));
                 System.exit(2);
             }
             options.put(args[i], args[i + 1]);
@@ -113,7 +121,7 @@ public final class BenchmarkRun {
         }
         new BenchmarkRun(options.get("--include"), options.get("--exclude"), name, rounds,
                 Path.of(options.get("--out")), Double.parseDouble(options.get("--max-load")),
-                Boolean.parseBoolean(options.get("--refuse-loaded")), Long.parseLong(options.get("--load-wait-s"))).run();
+                Double.parseDouble(options.get("--max-others")), Boolean.parseBoolean(options.get("--refuse-loaded")), Long.parseLong(options.get("--load-wait-s"))).run();
     }
 
     private void run() throws RunnerException, IOException {
@@ -128,6 +136,7 @@ public final class BenchmarkRun {
 
         Map<String, List<RunResult>> forks = new LinkedHashMap<>();
         Map<String, List<Double>> loads = new LinkedHashMap<>();
+        Map<String, List<MachineShare.Share>> shares = new LinkedHashMap<>();
         int done = 0;
         for (int round = 1; round <= rounds; round++) {
             for (BenchmarkListEntry entry : selected) {
@@ -139,13 +148,19 @@ public final class BenchmarkRun {
                         .shouldFailOnError(true)
                         .verbosity(VerboseMode.SILENT)
                         .build();
-                double load = awaitLoad(entry.getUsername());
-                for (RunResult result : new Runner(one).run()) {
+                awaitQuiet(entry.getUsername());
+                double load = loadAverageNow();
+                MachineShare.Sample before = MachineShare.sample();
+                Collection<RunResult> results = new Runner(one).run();
+                MachineShare.Share share = MachineShare.between(before, MachineShare.sample());
+                for (RunResult result : results) {
                     forks.computeIfAbsent(key(result.getParams()), k -> new ArrayList<>()).add(result);
                     loads.computeIfAbsent(key(result.getParams()), k -> new ArrayList<>()).add(load);
+                    shares.computeIfAbsent(key(result.getParams()), k -> new ArrayList<>()).add(share);
                     done++;
-                    System.out.printf("round %d/%d [%d forks done] load %.2f%s %s%s: %s %s%n", round, rounds, done, load,
-                            load > maxLoad ? " (above " + maxLoad + ")" : "",
+                    System.out.printf("round %d/%d [%d forks done] load %.2f, others %.2f + steal %.2f CPUs%s %s%s: %s %s%n",
+                            round, rounds, done, load, share.otherCpus(), share.stealCpus(),
+                            share.total() > maxOthers ? " (above " + maxOthers + ")" : "",
                             shortName(entry.getUsername()), paramText(result.getParams()),
                             RatioTable.format(result.getPrimaryResult().getScore()),
                             result.getPrimaryResult().getScoreUnit());
@@ -166,10 +181,13 @@ public final class BenchmarkRun {
             BenchmarkParams p = result.getParams();
             Map<String, String> params = new TreeMap<>();
             paramKeys(p).forEach(k -> params.put(k, p.getParam(k)));
-            forkLoads.add(new ForkLoad(p.getBenchmark(), params, loads.get(key(p))));
+            List<MachineShare.Share> measured = shares.get(key(p));
+            forkLoads.add(new ForkLoad(p.getBenchmark(), params, loads.get(key(p)),
+                    measured.stream().map(MachineShare.Share::otherCpus).toList(),
+                    measured.stream().map(MachineShare.Share::stealCpus).toList()));
         }
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(
-                out.resolve(stem + ".load.json").toFile(), new ForkLoad.Run(maxLoad, forkLoads));
+                out.resolve(stem + ".load.json").toFile(), new ForkLoad.Run(maxLoad, maxOthers, forkLoads));
         Duration took = Duration.between(start, LocalDateTime.now());
         List<String> header = header(merged, start, took, loadBefore, loadAverage(), json.getFileName().toString());
         String table = RatioTable.read(json).markdown(header);
@@ -181,30 +199,40 @@ public final class BenchmarkRun {
     }
 
     /**
-     * The 1-minute load average now; with {@code --refuse-loaded}, first waits (checking every 5 s)
-     * for it to fall to {@code --max-load}, failing the run when {@code --load-wait-s} pass first.
+     * With {@code --refuse-loaded}: waits until others have used at most {@code --max-others} CPUs
+     * over a 2 s window, failing the run when {@code --load-wait-s} pass first. Otherwise returns
+     * at once.
      */
-    private double awaitLoad(String benchmark) {
-        double load = loadAverageNow();
-        if (!refuseLoaded || load <= maxLoad) {
-            return load;
+    private void awaitQuiet(String benchmark) {
+        if (!refuseLoaded) {
+            return;
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(loadWaitSeconds);
-        while (load > maxLoad) {
+        while (true) {
+            MachineShare.Sample start = MachineShare.sample();
+            sleep(2_000, benchmark);
+            MachineShare.Share share = MachineShare.between(start, MachineShare.sample());
+            if (share.total() <= maxOthers) {
+                return;
+            }
             if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("refused to run " + benchmark + ": the 1-minute load average stayed at "
-                        + load + ", above --max-load " + maxLoad + ", for " + loadWaitSeconds + " s");
+                throw new IllegalStateException(String.format(Locale.ROOT, "refused to run %s: others used %.2f CPUs "
+                        + "(processes %.2f, steal %.2f), above --max-others %.2f, for %d s", benchmark, share.total(),
+                        share.otherCpus(), share.stealCpus(), maxOthers, loadWaitSeconds));
             }
-            System.out.printf("load %.2f above %.2f; waiting before %s%n", load, maxLoad, shortName(benchmark));
-            try {
-                Thread.sleep(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the load to fall before " + benchmark, e);
-            }
-            load = loadAverageNow();
+            System.out.printf("others use %.2f CPUs, above %.2f; waiting before %s%n", share.total(), maxOthers,
+                    shortName(benchmark));
         }
-        return load;
+    }
+
+    private static void sleep(long millis, String benchmark) {
+        try {
+            // Measuring the machine's quiet over a window: nothing to wait for but time.
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the machine to quieten before " + benchmark, e);
+        }
     }
 
     static double loadAverageNow() {
@@ -279,7 +307,7 @@ public final class BenchmarkRun {
         List<String> lines = new ArrayList<>();
         lines.add("## Benchmark run `" + name + "`, " + start.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")));
         lines.add("");
-        lines.add("- CPU: " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores available");
+        lines.add("- CPU: " + CpuModel.describe() + ", " + Runtime.getRuntime().availableProcessors() + " cores available");
         lines.add("- JDK: " + p.getJdkVersion() + " (" + p.getVmName() + " " + p.getVmVersion() + "), JMH " + p.getJmhVersion());
         lines.add("- Fork flags: `" + String.join(" ", stringList(p.getJvmArgs())) + "`");
         lines.add("- Selection `" + include + "`" + (exclude.isBlank() || exclude.equals(NOTHING) ? "" : " except `" + exclude + "`") + ": " + results.size() + " benchmarks, " + rounds
@@ -296,17 +324,6 @@ public final class BenchmarkRun {
             return parts[0] + ", " + parts[1] + ", " + parts[2];
         } catch (IOException | RuntimeException e) {
             return "unknown (" + e.getMessage() + ")";
-        }
-    }
-
-    private static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                    .filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
-                    .findFirst().orElse(System.getProperty("os.arch"));
-        } catch (IOException e) {
-            return System.getProperty("os.arch") + " (model unknown: " + e.getMessage() + ")";
         }
     }
 }

@@ -238,22 +238,40 @@ public final class RatioTable {
         return new RatioTable(Measurement.parseAll(Files.readString(json)), FAMILIES, loads);
     }
 
-    /** The loads at which {@code m}'s forks started, if the run kept them. */
-    Optional<List<Double>> loadsOf(Measurement m) {
+    /** What the run kept of the machine's load during {@code m}'s forks, if it kept anything. */
+    Optional<ForkLoad> loadsOf(Measurement m) {
         return loads.flatMap(run -> run.forks().stream()
                 .filter(f -> f.benchmark().equals(m.benchmark()) && new TreeMap<>(f.params()).equals(new TreeMap<>(m.params())))
-                .map(ForkLoad::loads).findFirst());
+                .findFirst());
     }
 
-    /** " load a-b", flagged when any fork started above the run's threshold; empty without loads. */
+    /**
+     * " load a-b, others c-d CPUs", flagged when during any fork others used more than the run's
+     * {@code maxOtherCpus}; for runs that kept only the load average, flagged when a fork started
+     * above the run's load threshold. Empty without loads.
+     */
     private String loadNote(Measurement m) {
-        return loadsOf(m).filter(l -> !l.isEmpty()).map(l -> {
-            double low = l.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-            double high = l.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-            long above = l.stream().filter(v -> v > loads.orElseThrow().threshold()).count();
-            return "<br>load " + format(low) + "-" + format(high)
-                    + (above > 0 ? " ⚠ " + above + "/" + l.size() + " forks above " + format(loads.orElseThrow().threshold()) : "");
+        return loadsOf(m).filter(f -> !f.loads().isEmpty()).map(f -> {
+            ForkLoad.Run run = loads.orElseThrow();
+            String load = "<br>load " + range(f.loads());
+            if (!f.hasShare()) {
+                long above = f.loads().stream().filter(v -> v > run.threshold()).count();
+                return load + (above > 0 ? " ⚠ " + above + "/" + f.loads().size() + " forks above " + format(run.threshold()) : "");
+            }
+            List<Double> others = new ArrayList<>();
+            for (int i = 0; i < f.loads().size(); i++) {
+                others.add(f.otherCpus().get(i) + f.stealCpus().get(i));
+            }
+            long above = others.stream().filter(v -> v > run.maxOtherCpus()).count();
+            return load + ", others " + range(others) + " CPUs"
+                    + (above > 0 ? " ⚠ " + above + "/" + others.size() + " forks above " + format(run.maxOtherCpus()) : "");
         }).orElse("");
+    }
+
+    private static String range(List<Double> values) {
+        double low = values.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        double high = values.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        return format(low) + "-" + format(high);
     }
 
     /**
@@ -423,10 +441,16 @@ public final class RatioTable {
                 + "is the ratio of the best iterations, fastest or highest, with its verdict: the uncontended estimate. \"per round\" "
                 + "(two-thread benchmarks) is the median over rounds of the ratio of the two forks run next to each other in a "
                 + "round, with the 10th-90th percentile spread of those ratios; † there marks a spread that contains the bar.\n");
-        loads.ifPresent(run -> out.append("\nTwo-thread benchmarks show the 1-minute load average at which the subject's forks "
-                + "started; ⚠ flags forks started above ").append(format(run.threshold()))
-                .append(" (the core count): their threads could not count on running at the same time, and the figure is "
-                        + "the scheduler's as much as the code's.\n"));
+        loads.ifPresent(run -> out.append(run.forks().stream().allMatch(ForkLoad::hasShare)
+                ? "\nTwo-thread benchmarks show the 1-minute load average at which the subject's forks started and "
+                        + "what others used during them (other processes' CPU time and the hypervisor's steal, in CPUs); "
+                        + "⚠ flags forks during which others used more than " + format(run.maxOtherCpus())
+                        + " CPUs: their two threads could not count on a core each, and the figure is the scheduler's "
+                        + "as much as the code's. (The load average includes the benchmarks' own threads: a two-thread "
+                        + "benchmark raises it to about 2 for the forks after it.)\n"
+                : "\nTwo-thread benchmarks show the 1-minute load average at which the subject's forks started; ⚠ flags "
+                        + "forks started above " + format(run.threshold()) + " (the core count): their threads could not "
+                        + "count on running at the same time, and the figure is the scheduler's as much as the code's.\n"));
         for (Family family : families) {
             List<Measurement> subjects = subjects(family);
             if (subjects.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.sysmem.bench.ring;
 
+import dev.sysmem.bench.report.CpuModel;
 import dev.sysmem.io.SharedMemory;
 import dev.sysmem.sim.virtio.VirtqueueDevice;
 import org.agrona.BitUtil;
@@ -102,7 +103,9 @@ public final class RingCpuCost {
         LocalDateTime started = LocalDateTime.now();
         StringBuilder md = new StringBuilder();
         md.append("## Ring CPU cost, one thread, ").append(started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")))
-                .append("\n\n- JDK: ").append(System.getProperty("java.vm.version"))
+                .append("\n\n- Machine: ").append(CpuModel.describe()).append(", ")
+                .append(Runtime.getRuntime().availableProcessors()).append(" cores available")
+                .append("\n- JDK: ").append(System.getProperty("java.vm.version"))
                 .append("; each contender first run alone for ").append(warmUpSeconds)
                 .append(" s of CPU time (JIT), then ").append(rounds).append(" rounds after ").append(warmUp)
                 .append(" warm-up rounds, slices of ~1 ms thread CPU time, contenders in a random order each round\n");

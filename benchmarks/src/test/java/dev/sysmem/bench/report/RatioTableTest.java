@@ -144,17 +144,38 @@ class RatioTableTest {
     }
 
     @Test
-    void twoThreadRowsShowTheForkLoadAndFlagForksAboveTheThreshold() {
-        RatioTable.Family family = new RatioTable.Family("two-thread", "SysMemAccess", java.util.regex.Pattern.compile("read32Opaque"),
-                "SysMem", Measurement::method, java.util.Comparator.comparing(Measurement::method),
-                List.of(RatioTable.Column.same("floor", "VarHandleAccess", RatioTable.Bar.atMost(1.05)))).withBest();
+    void twoThreadRowsOfAnOlderRunFlagForksThatStartedAboveTheLoadThreshold() {
+        RatioTable.Family family = twoThreadFamily();
         String benchmark = result("SysMemAccess.read32Opaque").benchmark();
         java.util.function.Function<List<Double>, String> render = loads -> new RatioTable(results, List.of(family),
-                java.util.Optional.of(new ForkLoad.Run(2.0, List.of(new ForkLoad(benchmark, java.util.Map.of(), loads)))))
-                .markdown(List.of());
+                java.util.Optional.of(new ForkLoad.Run(2.0, 0, List.of(new ForkLoad(benchmark, java.util.Map.of(), loads,
+                        null, null))))).markdown(List.of());
 
         assertThat(render.apply(List.of(1.0, 3.5))).contains("load 1.00-3.50 ⚠ 1/2 forks above 2.00");
         assertThat(render.apply(List.of(1.0, 1.5))).contains("load 1.00-1.50 |").doesNotContain("forks above");
+    }
+
+    @Test
+    void twoThreadRowsFlagForksDuringWhichOthersUsedTheMachineWhateverTheLoadAverage() {
+        RatioTable.Family family = twoThreadFamily();
+        String benchmark = result("SysMemAccess.read32Opaque").benchmark();
+        java.util.function.BiFunction<List<Double>, List<Double>, String> render = (others, steal) -> new RatioTable(results,
+                List.of(family), java.util.Optional.of(new ForkLoad.Run(2.0, 0.25, List.of(new ForkLoad(benchmark,
+                        java.util.Map.of(), List.of(2.1, 2.3), others, steal))))).markdown(List.of());
+
+        // A load average above the core count is the benchmark's own threads: no flag while others were idle.
+        assertThat(render.apply(List.of(0.02, 0.05), List.of(0.0, 0.01)))
+                .contains("load 2.10-2.30, others 0.02-0.06 CPUs |").doesNotContain("forks above");
+        // Other processes, or steal, or both together above the threshold flag the fork.
+        assertThat(render.apply(List.of(0.02, 0.60), List.of(0.0, 0.0))).contains("others 0.02-0.60 CPUs ⚠ 1/2 forks above 0.25");
+        assertThat(render.apply(List.of(0.02, 0.05), List.of(0.3, 0.0))).contains("⚠ 1/2 forks above 0.25");
+        assertThat(render.apply(List.of(0.15, 0.02), List.of(0.15, 0.0))).contains("⚠ 1/2 forks above 0.25");
+    }
+
+    private static RatioTable.Family twoThreadFamily() {
+        return new RatioTable.Family("two-thread", "SysMemAccess", java.util.regex.Pattern.compile("read32Opaque"),
+                "SysMem", Measurement::method, java.util.Comparator.comparing(Measurement::method),
+                List.of(RatioTable.Column.same("floor", "VarHandleAccess", RatioTable.Bar.atMost(1.05)))).withBest();
     }
 
     @Test

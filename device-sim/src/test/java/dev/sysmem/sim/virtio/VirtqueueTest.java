@@ -168,6 +168,49 @@ class VirtqueueTest {
         }
     }
 
+    @Test
+    void gatherFromOneReadableBufferCopiesWhatFitsAndNoMore() {
+        // gather's one-buffer path against the stream it shortcuts: a destination larger than the
+        // buffer, one smaller, an offset start, and an empty buffer.
+        long[] copied = new long[4];
+        byte[][] seen = new byte[4][];
+        ChainHandler handler = chain -> {
+            MemorySegment large = MemorySegment.ofArray(new byte[48]).fill((byte) 0x77);
+            MemorySegment small = MemorySegment.ofArray(new byte[8]);
+            MemorySegment offset = MemorySegment.ofArray(new byte[48]);
+            copied[0] = chain.gather(0, large);
+            copied[1] = chain.gather(0, small);
+            copied[2] = chain.gather(5, offset);
+            copied[3] = chain.gather(0, MemorySegment.ofArray(new byte[0]));
+            seen[0] = large.toArray(ValueLayout.JAVA_BYTE);
+            seen[1] = small.toArray(ValueLayout.JAVA_BYTE);
+            seen[2] = offset.toArray(ValueLayout.JAVA_BYTE);
+            return 0;
+        };
+        try (QueuePair q = new QueuePair(8, true, handler)) {
+            MemorySegment mem = q.memory.segment();
+            for (int i = 0; i < 32; i++) {
+                mem.set(ValueLayout.JAVA_BYTE, q.buffers + i, (byte) (i + 1));
+            }
+            q.driver.add(new long[] {q.buffers}, new long[] {32}, 1, 0);
+            q.device.processAvailable();
+
+            assertThat(copied).containsExactly(32, 8, 27, 0);
+            for (int i = 0; i < 48; i++) {
+                assertThat(seen[0][i]).as("byte %d of the larger destination", i).isEqualTo(i < 32 ? (byte) (i + 1) : (byte) 0x77);
+            }
+            assertThat(seen[1]).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+            assertThat(seen[2][0]).isEqualTo((byte) 6);
+            assertThat(seen[2][26]).isEqualTo((byte) 32);
+            assertThat(seen[2][27]).isZero();
+        }
+        try (QueuePair q = new QueuePair(8, true, handler)) {
+            q.driver.add(new long[] {q.buffers}, new long[] {0}, 1, 0);
+            q.device.processAvailable();
+            assertThat(copied).containsExactly(0, 0, 0, 0);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void freeRunningIndexesWrapPast65535(boolean eventIdx) {
