@@ -1,5 +1,7 @@
 package dev.sysmem.bench.ring;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sysmem.bench.BenchJvm;
 import dev.sysmem.bench.report.CpuModel;
 import dev.sysmem.io.SharedMemory;
 import dev.sysmem.sim.virtio.VirtqueueDevice;
@@ -22,8 +24,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What one buffer through each ring costs in CPU time when both sides run on one thread: the
@@ -51,9 +53,14 @@ import java.util.Random;
  * column of their per-round ratio to this build's queue: a before/after comparison of a change in
  * one JVM.
  *
+ * <p>{@code --jvms N} runs the whole measurement in N fresh JVMs one after the other (with the JMH
+ * forks' flags) and renders one table ({@link RingCpuTable}): every JVM's rounds pooled, and each
+ * JVM's median beside them. JVMs differ by their JIT decisions more than rounds within one JVM
+ * do, so a verdict near a bar needs several.
+ *
  * <pre>{@code
  * java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
- *      -cp benchmarks/target/benchmarks.jar dev.sysmem.bench.ring.RingCpuCost --rounds 300 --out benchmarks/results
+ *      -cp benchmarks/target/benchmarks.jar dev.sysmem.bench.ring.RingCpuCost --rounds 300 --jvms 3 --out benchmarks/results
  * }</pre>
  */
 public final class RingCpuCost {
@@ -76,13 +83,18 @@ public final class RingCpuCost {
     private RingCpuCost() {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws IOException, InterruptedException {
         int rounds = 300;
         int warmUp = 100;
         double warmUpSeconds = 2;
+        int jvms = 1;
         Path out = Path.of("benchmarks/results");
+        Path raw = null;
         String name = "ring-cpu";
         List<String> compare = new ArrayList<>();
+        if (args.length % 2 != 0) {
+            throw new IllegalArgumentException("option " + args[args.length - 1] + " has no value; " + USAGE);
+        }
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
@@ -91,25 +103,59 @@ public final class RingCpuCost {
                 case "--name" -> name = args[i + 1];
                 case "--warmup-s" -> warmUpSeconds = Double.parseDouble(args[i + 1]);
                 case "--compare" -> compare.add(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: RingCpuCost [--rounds N] [--warmup-rounds N] [--out DIR] [--name NAME] [--warmup-s S]"
-                        + " [--compare LABEL=CLASSPATH]...");
+                case "--jvms" -> jvms = Integer.parseInt(args[i + 1]);
+                case "--raw" -> raw = Path.of(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; " + USAGE);
             }
+        }
+        if (rounds < 1 || warmUp < 0 || jvms < 1) {
+            throw new IllegalArgumentException("--rounds and --jvms must be at least 1, --warmup-rounds at least 0; got "
+                    + rounds + ", " + jvms + ", " + warmUp);
         }
         if (!THREADS.isCurrentThreadCpuTimeSupported()) {
             throw new IllegalStateException("this JVM cannot read a thread's CPU time");
         }
         double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         LocalDateTime started = LocalDateTime.now();
-        StringBuilder md = new StringBuilder();
-        md.append("## Ring CPU cost, one thread, ").append(started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")))
-                .append("\n\n- Machine: ").append(CpuModel.describe()).append(", ")
-                .append(Runtime.getRuntime().availableProcessors()).append(" cores available")
-                .append("\n- JDK: ").append(System.getProperty("java.vm.version"))
-                .append("; each contender first run alone for ").append(warmUpSeconds)
-                .append(" s of CPU time (JIT), then ").append(rounds).append(" rounds after ").append(warmUp)
-                .append(" warm-up rounds, slices of ~1 ms thread CPU time, contenders in a random order each round\n");
-        StringBuilder tables = new StringBuilder();
+        List<RingCpuRun> runs = new ArrayList<>();
+        if (jvms == 1) {
+            RingCpuRun run = measureHere(compare, rounds, warmUp, (long) (warmUpSeconds * 1e9));
+            if (raw != null) {
+                // A child of a --jvms run: its parent renders the table.
+                new ObjectMapper().writeValue(raw.toFile(), run);
+                return;
+            }
+            runs.add(run);
+        } else {
+            runs.addAll(measureInJvms(jvms, args));
+        }
+        double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        String text = "## Ring CPU cost, one thread, " + started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"))
+                + "\n\n- Machine: " + CpuModel.describe() + ", " + Runtime.getRuntime().availableProcessors()
+                + " cores available\n- JDK: " + System.getProperty("java.vm.version") + "; " + jvms
+                + (jvms == 1 ? " JVM" : " JVMs, one after the other,") + " each contender first run alone for " + warmUpSeconds
+                + " s of CPU time (JIT), then " + rounds + " rounds after " + warmUp
+                + " warm-up rounds, slices of ~1 ms thread CPU time, contenders in a random order each round\n"
+                + "- Load average (1 min) before: " + RingCpuTable.fmt(loadBefore) + ", after: " + RingCpuTable.fmt(loadAfter)
+                + " on " + Runtime.getRuntime().availableProcessors() + " cores\n\n"
+                + "Each cell: the median over rounds (of every JVM), and the 10th-90th percentile of the per-round values"
+                + (jvms == 1 ? "" : "; below it each JVM's own median") + ". Ratios are buffers per CPU second, subject over "
+                + "contender (higher is better), taken round by round; bars as the two-thread benchmarks' (≥ 0.5 × Agrona "
+                + "at 64 B, ≥ 0.9 × at 4 KiB, ≥ 1 × JCTools).\n"
+                + RingCpuTable.markdown(runs);
+        System.out.println(text);
+        Files.createDirectories(out);
+        Path file = out.resolve(started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd")) + "-" + name + ".md");
+        Files.writeString(file, text);
+        System.out.println("Wrote " + file);
+    }
+
+    private static final String USAGE = "usage: RingCpuCost [--rounds N] [--warmup-rounds N] [--warmup-s S] [--jvms N]"
+            + " [--out DIR] [--name NAME] [--compare LABEL=CLASSPATH]...";
+
+    /** Every payload's contenders measured in this JVM. */
+    private static RingCpuRun measureHere(List<String> compare, int rounds, int warmUp, long warmUpNs) {
+        List<RingCpuRun.Payload> payloads = new ArrayList<>();
         for (int payload : new int[] {64, 4096}) {
             List<Contender> contenders = new ArrayList<>(List.of(virtqueue(payload, false), virtqueue(payload, true),
                     agrona(payload), jctools(payload)));
@@ -118,27 +164,61 @@ public final class RingCpuCost {
                 contenders.add(VirtqueueBuild.contender(build, payload, true));
             }
             try {
-                tables.append(measure(payload, contenders, rounds, warmUp, (long) (warmUpSeconds * 1e9)));
+                payloads.add(new RingCpuRun.Payload(payload, contenders.stream().map(Contender::name).toList(),
+                        measure(payload, contenders, rounds, warmUp, warmUpNs)));
             } finally {
                 contenders.forEach(Contender::close);
             }
         }
-        double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        md.append("- Load average (1 min) before: ").append(fmt(loadBefore)).append(", after: ").append(fmt(loadAfter))
-                .append(" on ").append(Runtime.getRuntime().availableProcessors()).append(" cores\n\n")
-                .append("Each cell: the median over rounds, and the 10th-90th percentile of the per-round values. "
-                        + "Ratios are buffers per CPU second, subject over contender (higher is better); bars as the "
-                        + "two-thread benchmarks' (≥ 0.5 × Agrona at 64 B, ≥ 0.9 × at 4 KiB, ≥ 1 × JCTools).\n")
-                .append(tables);
-        String text = md.toString();
-        System.out.println(text);
-        Files.createDirectories(out);
-        Path file = out.resolve(started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd")) + "-" + name + ".md");
-        Files.writeString(file, text);
-        System.out.println("Wrote " + file);
+        return new RingCpuRun(payloads);
     }
 
-    private static String measure(int payload, List<Contender> contenders, int rounds, int warmUp, long warmUpNs) {
+    /**
+     * Runs this program in {@code jvms} fresh JVMs one after the other, with the options given and
+     * the JMH forks' flags, and collects what each measured. A JVM that fails or takes more than
+     * 10 minutes fails the run.
+     */
+    private static List<RingCpuRun> measureInJvms(int jvms, String[] args) throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        Path scratch = Files.createTempDirectory("sysmem-ring-cpu-");
+        List<RingCpuRun> runs = new ArrayList<>();
+        try {
+            for (int j = 1; j <= jvms; j++) {
+                Path raw = scratch.resolve("jvm-" + j + ".json");
+                List<String> command = new ArrayList<>(List.of(java, BenchJvm.NATIVE_ACCESS, BenchJvm.EXPORTS,
+                        BenchJvm.INTERNAL_MISC, BenchJvm.HEAP_MIN, BenchJvm.HEAP_MAX, BenchJvm.UNSAFE_QUIET,
+                        "-cp", System.getProperty("java.class.path"), RingCpuCost.class.getName()));
+                for (int i = 0; i + 1 < args.length; i += 2) {
+                    if (!args[i].equals("--jvms")) {
+                        command.addAll(List.of(args[i], args[i + 1]));
+                    }
+                }
+                command.addAll(List.of("--jvms", "1", "--raw", raw.toString()));
+                System.out.printf("JVM %d/%d; load %.2f%n", j, jvms, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                Process process = new ProcessBuilder(command).inheritIO().start();
+                if (!process.waitFor(10, TimeUnit.MINUTES)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                    throw new IllegalStateException("JVM " + j + " of " + jvms + " did not finish within 10 minutes and was killed");
+                }
+                if (process.exitValue() != 0) {
+                    throw new IllegalStateException("JVM " + j + " of " + jvms + " failed with exit status " + process.exitValue());
+                }
+                runs.add(new ObjectMapper().readValue(raw.toFile(), RingCpuRun.class));
+            }
+        } finally {
+            try (var files = Files.list(scratch)) {
+                for (Path p : files.toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            Files.deleteIfExists(scratch);
+        }
+        return runs;
+    }
+
+    /** Per contender, per measured round: CPU nanoseconds per buffer. */
+    private static double[][] measure(int payload, List<Contender> contenders, int rounds, int warmUp, long warmUpNs) {
         int n = contenders.size();
         for (Contender contender : contenders) {
             // Long enough for C2 to compile the whole step before any slice counts.
@@ -169,70 +249,7 @@ public final class RingCpuCost {
                 }
             }
         }
-        boolean builds = n > 4;
-        StringBuilder out = new StringBuilder("\n### " + payload + " B payload\n\n| contender | ns per buffer (CPU) |"
-                + " / Agrona (bar " + (payload == 64 ? "≥ 0.5" : "≥ 0.9") + ") | / JCTools (bar ≥ 1) |"
-                + (builds ? " / this build's virtqueue, same mode |\n|---|---:|---|---|---|\n" : "\n|---|---:|---|---|\n"));
-        int agrona = 2;
-        int jctools = 3;
-        for (int c = 0; c < n; c++) {
-            boolean subject = c < agrona || c > jctools;
-            out.append("| ").append(contenders.get(c).name()).append(" | ").append(spread(nsPerBuffer[c]));
-            for (int reference : new int[] {agrona, jctools}) {
-                double bar = reference == agrona ? (payload == 64 ? 0.5 : 0.9) : 1.0;
-                if (reference == c) {
-                    out.append(" | —");
-                    continue;
-                }
-                double[] ratios = new double[rounds];
-                for (int r = 0; r < rounds; r++) {
-                    ratios[r] = nsPerBuffer[reference][r] / nsPerBuffer[c][r];
-                }
-                double[] s = quantiles(ratios);
-                out.append(" | ").append(fmt(s[1])).append(" (").append(fmt(s[0])).append("-").append(fmt(s[2])).append(")")
-                        .append(subject ? (s[1] >= bar ? " met" : " **missed**") + (s[0] <= bar && s[2] >= bar ? " †" : "") : "");
-            }
-            if (builds) {
-                if (c <= jctools) {
-                    out.append(" | —");
-                } else {
-                    // Compared builds come in pairs (plain, IN_ORDER), as this build's rows 0 and 1.
-                    int same = (c - jctools - 1) % 2;
-                    double[] ratios = new double[rounds];
-                    for (int r = 0; r < rounds; r++) {
-                        ratios[r] = nsPerBuffer[same][r] / nsPerBuffer[c][r];
-                    }
-                    double[] s = quantiles(ratios);
-                    out.append(" | ").append(fmt(s[1])).append(" (").append(fmt(s[0])).append("-").append(fmt(s[2])).append(")");
-                }
-            }
-            out.append(" |\n");
-        }
-        out.append("\n† the p10-p90 spread contains the bar.\n");
-        return out.toString();
-    }
-
-    private static String spread(double[] values) {
-        double[] s = quantiles(values);
-        return fmt(s[1]) + " (" + fmt(s[0]) + "-" + fmt(s[2]) + ")";
-    }
-
-    /** The 10th, 50th and 90th percentiles, interpolated linearly between sorted values. */
-    static double[] quantiles(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return new double[] {quantile(sorted, 0.1), quantile(sorted, 0.5), quantile(sorted, 0.9)};
-    }
-
-    private static double quantile(double[] sorted, double q) {
-        double at = q * (sorted.length - 1);
-        int low = (int) Math.floor(at);
-        int high = Math.min(low + 1, sorted.length - 1);
-        return sorted[low] + (at - low) * (sorted[high] - sorted[low]);
-    }
-
-    private static String fmt(double v) {
-        return String.format(Locale.ROOT, v >= 10 ? "%.1f" : "%.2f", v);
+        return nsPerBuffer;
     }
 
     private static Contender virtqueue(int payload, boolean inOrder) {

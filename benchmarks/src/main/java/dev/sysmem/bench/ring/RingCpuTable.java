@@ -1,0 +1,119 @@
+package dev.sysmem.bench.ring;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The tables of a {@link RingCpuCost} run over one or more JVMs. Within a JVM a ratio is taken
+ * round by round (two slices milliseconds apart); the cell pools those per-round ratios of every
+ * JVM (median and 10th-90th percentile) and lists each JVM's own median beside them, because JVMs
+ * differ by their JIT decisions more than rounds within one JVM do (the 64 B virtqueue measured
+ * 0.44-0.52 × Agrona in five JVMs of one idle hour), which the percentiles of one JVM cannot show.
+ */
+final class RingCpuTable {
+
+    static final int VIRTQUEUE = 0;
+    static final int AGRONA = 2;
+    static final int JCTOOLS = 3;
+
+    private RingCpuTable() {
+    }
+
+    /** The tables of every payload, one section each; all JVMs must have measured the same contenders. */
+    static String markdown(List<RingCpuRun> jvms) {
+        StringBuilder out = new StringBuilder();
+        RingCpuRun first = jvms.getFirst();
+        for (int p = 0; p < first.payloads().size(); p++) {
+            List<RingCpuRun.Payload> same = new ArrayList<>();
+            for (RingCpuRun jvm : jvms) {
+                RingCpuRun.Payload payload = jvm.payloads().get(p);
+                if (payload.payload() != first.payloads().get(p).payload()
+                        || !payload.contenders().equals(first.payloads().get(p).contenders())) {
+                    throw new IllegalArgumentException("JVMs measured different things: " + payload.payload() + " B "
+                            + payload.contenders() + " against " + first.payloads().get(p).payload() + " B "
+                            + first.payloads().get(p).contenders());
+                }
+                same.add(payload);
+            }
+            out.append(payloadTable(same));
+        }
+        return out.toString();
+    }
+
+    private static String payloadTable(List<RingCpuRun.Payload> jvms) {
+        RingCpuRun.Payload first = jvms.getFirst();
+        int payload = first.payload();
+        List<String> names = first.contenders();
+        int n = names.size();
+        double agronaBar = payload == 64 ? 0.5 : 0.9;
+        boolean builds = n > JCTOOLS + 1;
+        StringBuilder out = new StringBuilder("\n### " + payload + " B payload\n\n| contender | ns per buffer (CPU) |"
+                + " / Agrona (bar " + (payload == 64 ? "≥ 0.5" : "≥ 0.9") + ") | / JCTools (bar ≥ 1) |"
+                + (builds ? " / this build's virtqueue, same mode |\n|---|---:|---|---|---|\n" : "\n|---|---:|---|---|\n"));
+        for (int c = 0; c < n; c++) {
+            boolean subject = c < AGRONA || c > JCTOOLS;
+            out.append("| ").append(names.get(c)).append(" | ").append(cell(jvms, c, -1, Double.NaN, false));
+            for (int reference : new int[] {AGRONA, JCTOOLS}) {
+                out.append(" | ").append(reference == c ? "—"
+                        : cell(jvms, c, reference, reference == AGRONA ? agronaBar : 1.0, subject));
+            }
+            if (builds) {
+                // Compared builds come in pairs (plain, IN_ORDER), as this build's rows 0 and 1.
+                out.append(" | ").append(c <= JCTOOLS ? "—" : cell(jvms, c, VIRTQUEUE + (c - JCTOOLS - 1) % 2, Double.NaN, false));
+            }
+            out.append(" |\n");
+        }
+        out.append("\n† the p10-p90 spread contains the bar.\n");
+        return out.toString();
+    }
+
+    /**
+     * Contender {@code c}'s ns per buffer ({@code reference} < 0), or its throughput over
+     * {@code reference}'s ({@code reference}'s ns over {@code c}'s, round by round): pooled median,
+     * p10-p90, the verdict against {@code bar} if {@code judged}, and each JVM's median when there
+     * are several.
+     */
+    private static String cell(List<RingCpuRun.Payload> jvms, int c, int reference, double bar, boolean judged) {
+        List<double[]> perJvm = new ArrayList<>();
+        for (RingCpuRun.Payload jvm : jvms) {
+            double[] ns = jvm.nsPerBuffer()[c];
+            double[] values = new double[ns.length];
+            for (int r = 0; r < ns.length; r++) {
+                values[r] = reference < 0 ? ns[r] : jvm.nsPerBuffer()[reference][r] / ns[r];
+            }
+            perJvm.add(values);
+        }
+        double[] s = quantiles(perJvm.stream().flatMapToDouble(Arrays::stream).toArray());
+        StringBuilder text = new StringBuilder(fmt(s[1]) + " (" + fmt(s[0]) + "-" + fmt(s[2]) + ")");
+        if (judged) {
+            text.append(s[1] >= bar ? " met" : " **missed**").append(s[0] <= bar && s[2] >= bar ? " †" : "");
+        }
+        if (perJvm.size() > 1) {
+            text.append("<br>JVMs: ");
+            for (int j = 0; j < perJvm.size(); j++) {
+                text.append(j > 0 ? ", " : "").append(fmt(quantiles(perJvm.get(j))[1]));
+            }
+        }
+        return text.toString();
+    }
+
+    /** The 10th, 50th and 90th percentiles, interpolated linearly between sorted values. */
+    static double[] quantiles(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return new double[] {quantile(sorted, 0.1), quantile(sorted, 0.5), quantile(sorted, 0.9)};
+    }
+
+    private static double quantile(double[] sorted, double q) {
+        double at = q * (sorted.length - 1);
+        int low = (int) Math.floor(at);
+        int high = Math.min(low + 1, sorted.length - 1);
+        return sorted[low] + (at - low) * (sorted[high] - sorted[low]);
+    }
+
+    static String fmt(double v) {
+        return String.format(Locale.ROOT, v >= 10 ? "%.1f" : "%.2f", v);
+    }
+}
