@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -48,8 +48,6 @@ import java.util.stream.Collectors;
 public final class CpuTimeRun implements Callable<Integer> {
 
     /** The flags of every fork: those of the JMH forks, so both measurements run the same JVM. */
-    static final List<String> FORK_FLAGS = List.of(BenchJvm.NATIVE_ACCESS, BenchJvm.EXPORTS, BenchJvm.INTERNAL_MISC,
-            BenchJvm.HEAP_MIN, BenchJvm.HEAP_MAX, BenchJvm.UNSAFE_QUIET);
 
     @Option(names = "--set", defaultValue = "access", description = "access, mapped, hooks or views (default: ${DEFAULT-VALUE})")
     private String set;
@@ -124,46 +122,27 @@ public final class CpuTimeRun implements Callable<Integer> {
             throw new IllegalArgumentException("--only " + only + " selects no configuration of set " + set);
         }
         LocalDateTime started = LocalDateTime.now();
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        String classPath = System.getProperty("java.class.path");
         Path scratch = Files.createTempDirectory("sysmem-cputime-");
         List<ForkResult> results = new ArrayList<>();
         try {
             for (int fork = 1; fork <= forks; fork++) {
                 for (Config config : configs) {
                     Path result = scratch.resolve("fork-" + fork + "-" + config.name().replace(' ', '-') + ".json");
-                    List<String> command = new ArrayList<>();
-                    command.add(java);
-                    command.addAll(FORK_FLAGS);
-                    command.addAll(List.of("-cp", classPath, CpuTimeFork.class.getName(),
-                            "--set", config.set(), "--config", config.name(), "--fork", String.valueOf(fork),
+                    List<String> forkArgs = List.of("--set", config.set(), "--config", config.name(), "--fork", String.valueOf(fork),
                             "--modes", config.modes().stream().map(Enum::name).collect(Collectors.joining(",")),
                             "--rounds", String.valueOf(rounds), "--warmup-rounds", String.valueOf(warmupRounds),
-                            "--slice-us", String.valueOf(sliceMicros), "--out", result.toString()));
+                            "--slice-us", String.valueOf(sliceMicros), "--out", result.toString());
                     System.out.printf("fork %d/%d, %s; load %.2f%n", fork, forks, config.name(), CpuTimeFork.loadAverage());
-                    Process process = new ProcessBuilder(command).inheritIO().start();
-                    if (!process.waitFor(forkTimeoutSeconds, TimeUnit.SECONDS)) {
-                        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                        throw new IllegalStateException("fork " + fork + " of '" + config.name() + "' did not finish within "
-                                + forkTimeoutSeconds + " s and was killed");
-                    }
-                    if (process.exitValue() != 0) {
-                        throw new IllegalStateException("fork " + fork + " of '" + config.name() + "' failed with exit status "
-                                + process.exitValue());
-                    }
+                    BenchJvm.run("fork " + fork + " of '" + config.name() + "'", CpuTimeFork.class, forkArgs,
+                            Duration.ofSeconds(forkTimeoutSeconds));
                     results.add(new ObjectMapper().readValue(result.toFile(), ForkResult.class));
                 }
             }
         } finally {
-            try (var files = Files.list(scratch)) {
-                for (Path p : files.toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-            Files.deleteIfExists(scratch);
+            BenchJvm.deleteScratch(scratch);
         }
         CpuTimeRunResult run = new CpuTimeRunResult(name, set, started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")),
-                machine(), FORK_FLAGS, results);
+                machine(), BenchJvm.FLAGS, results);
         Files.createDirectories(out);
         Path json = out.resolve(LocalDate.now() + "-" + name + ".json");
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), run);

@@ -1,6 +1,7 @@
 package dev.sysmem.bench.cputime;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sysmem.bench.report.Quantile;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -148,13 +149,13 @@ public final class CpuTimeTable {
                 ratios[i] = s[i] / r[i];
                 all.add(ratios[i]);
             }
-            forkMedians.add(percentile(ratios, 0.5));
+            forkMedians.add(Quantile.of(ratios, 0.5));
         }
         if (all.isEmpty()) {
             return Optional.empty();
         }
         double[] pooled = all.stream().mapToDouble(Double::doubleValue).toArray();
-        return Optional.of(new Ratio(percentile(pooled, 0.5), percentile(pooled, 0.1), percentile(pooled, 0.9),
+        return Optional.of(new Ratio(Quantile.of(pooled, 0.5), Quantile.of(pooled, 0.1), Quantile.of(pooled, 0.9),
                 forkMedians.stream().mapToDouble(Double::doubleValue).toArray(), pooled.length));
     }
 
@@ -162,7 +163,7 @@ public final class CpuTimeTable {
     Optional<Double> medianNanos(String group, String contender, String cell) {
         double[] all = run.forks().stream().filter(f -> group(f.config()).equals(group))
                 .flatMap(f -> rounds(f, contender, cell).stream()).flatMapToDouble(Arrays::stream).toArray();
-        return all.length == 0 ? Optional.empty() : Optional.of(percentile(all, 0.5));
+        return all.length == 0 ? Optional.empty() : Optional.of(Quantile.of(all, 0.5));
     }
 
     /** Every contender's median time in {@code cell}, as {@code name: ns} lines. */
@@ -180,19 +181,6 @@ public final class CpuTimeTable {
     private static Optional<double[]> rounds(ForkResult fork, String contender, String cell) {
         return fork.kernels().stream().filter(k -> k.contender().equals(contender) && k.cell().equals(cell))
                 .map(ForkResult.KernelResult::nsPerAccess).findFirst();
-    }
-
-    /** The {@code q} quantile of {@code values}, interpolating linearly between order statistics. */
-    static double percentile(double[] values, double q) {
-        if (values.length == 0) {
-            throw new IllegalArgumentException("no values to take the " + q + " quantile of");
-        }
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        double position = q * (sorted.length - 1);
-        int below = (int) Math.floor(position);
-        int above = Math.min(below + 1, sorted.length - 1);
-        return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
     }
 
     private List<Comparison> comparisons() {

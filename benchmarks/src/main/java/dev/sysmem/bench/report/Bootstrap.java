@@ -32,7 +32,7 @@ final class Bootstrap {
             ratios[i] = median(resample(subject, random)) / median(resample(reference, random));
         }
         Arrays.sort(ratios);
-        return new Ratio(point, percentile(ratios, 0.025), percentile(ratios, 0.975));
+        return new Ratio(point, Quantile.ofSorted(ratios, 0.025), Quantile.ofSorted(ratios, 0.975));
     }
 
     private static double[] resample(List<double[]> forks, SplittableRandom random) {
@@ -65,13 +65,6 @@ final class Bootstrap {
         Arrays.sort(sorted);
         int mid = sorted.length / 2;
         return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    }
-
-    private static double percentile(double[] sorted, double p) {
-        double rank = p * (sorted.length - 1);
-        int lo = (int) Math.floor(rank);
-        int hi = Math.min(lo + 1, sorted.length - 1);
-        return sorted[lo] + (rank - lo) * (sorted[hi] - sorted[lo]);
     }
 
     /**

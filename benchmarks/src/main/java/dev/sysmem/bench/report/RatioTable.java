@@ -367,7 +367,8 @@ public final class RatioTable {
                 ratios[i] = medianOf(subject.forks().get(i)) / medianOf(reference.forks().get(i));
             }
             java.util.Arrays.sort(ratios);
-            return Optional.of(new RoundRatios(quantile(ratios, 0.5), quantile(ratios, 0.1), quantile(ratios, 0.9), n));
+            return Optional.of(new RoundRatios(Quantile.ofSorted(ratios, 0.5), Quantile.ofSorted(ratios, 0.1),
+                    Quantile.ofSorted(ratios, 0.9), n));
         }
 
         /** Whether the p10-p90 spread contains the bar: the rounds disagree on the verdict. */
@@ -378,14 +379,7 @@ public final class RatioTable {
         private static double medianOf(double[] scores) {
             double[] sorted = scores.clone();
             java.util.Arrays.sort(sorted);
-            return quantile(sorted, 0.5);
-        }
-
-        static double quantile(double[] sorted, double q) {
-            double at = q * (sorted.length - 1);
-            int low = (int) Math.floor(at);
-            int high = Math.min(low + 1, sorted.length - 1);
-            return sorted[low] + (at - low) * (sorted[high] - sorted[low]);
+            return Quantile.ofSorted(sorted, 0.5);
         }
     }
 

@@ -18,6 +18,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -25,7 +26,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What one buffer through each ring costs in CPU time when both sides run on one thread: the
@@ -179,16 +179,12 @@ public final class RingCpuCost {
      * 10 minutes fails the run.
      */
     private static List<RingCpuRun> measureInJvms(int jvms, String[] args) throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         Path scratch = Files.createTempDirectory("sysmem-ring-cpu-");
         List<RingCpuRun> runs = new ArrayList<>();
         try {
             for (int j = 1; j <= jvms; j++) {
                 Path raw = scratch.resolve("jvm-" + j + ".json");
-                List<String> command = new ArrayList<>(List.of(java, BenchJvm.NATIVE_ACCESS, BenchJvm.EXPORTS,
-                        BenchJvm.INTERNAL_MISC, BenchJvm.HEAP_MIN, BenchJvm.HEAP_MAX, BenchJvm.UNSAFE_QUIET,
-                        "-cp", System.getProperty("java.class.path"), RingCpuCost.class.getName()));
+                List<String> command = new ArrayList<>();
                 for (int i = 0; i + 1 < args.length; i += 2) {
                     if (!args[i].equals("--jvms")) {
                         command.addAll(List.of(args[i], args[i + 1]));
@@ -196,23 +192,11 @@ public final class RingCpuCost {
                 }
                 command.addAll(List.of("--jvms", "1", "--raw", raw.toString()));
                 System.out.printf("JVM %d/%d; load %.2f%n", j, jvms, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-                Process process = new ProcessBuilder(command).inheritIO().start();
-                if (!process.waitFor(10, TimeUnit.MINUTES)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                    throw new IllegalStateException("JVM " + j + " of " + jvms + " did not finish within 10 minutes and was killed");
-                }
-                if (process.exitValue() != 0) {
-                    throw new IllegalStateException("JVM " + j + " of " + jvms + " failed with exit status " + process.exitValue());
-                }
+                BenchJvm.run("JVM " + j + " of " + jvms, RingCpuCost.class, command, Duration.ofMinutes(10));
                 runs.add(new ObjectMapper().readValue(raw.toFile(), RingCpuRun.class));
             }
         } finally {
-            try (var files = Files.list(scratch)) {
-                for (Path p : files.toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-            Files.deleteIfExists(scratch);
+            BenchJvm.deleteScratch(scratch);
         }
         return runs;
     }

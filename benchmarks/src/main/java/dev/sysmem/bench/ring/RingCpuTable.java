@@ -1,5 +1,7 @@
 package dev.sysmem.bench.ring;
 
+import dev.sysmem.bench.report.Quantile;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -85,7 +87,8 @@ final class RingCpuTable {
             }
             perJvm.add(values);
         }
-        double[] s = quantiles(perJvm.stream().flatMapToDouble(Arrays::stream).toArray());
+        double[] pooled = perJvm.stream().flatMapToDouble(Arrays::stream).toArray();
+        double[] s = {Quantile.of(pooled, 0.1), Quantile.of(pooled, 0.5), Quantile.of(pooled, 0.9)};
         StringBuilder text = new StringBuilder(fmt(s[1]) + " (" + fmt(s[0]) + "-" + fmt(s[2]) + ")");
         if (judged) {
             text.append(s[1] >= bar ? " met" : " **missed**").append(s[0] <= bar && s[2] >= bar ? " †" : "");
@@ -93,24 +96,10 @@ final class RingCpuTable {
         if (perJvm.size() > 1) {
             text.append("<br>JVMs: ");
             for (int j = 0; j < perJvm.size(); j++) {
-                text.append(j > 0 ? ", " : "").append(fmt(quantiles(perJvm.get(j))[1]));
+                text.append(j > 0 ? ", " : "").append(fmt(Quantile.of(perJvm.get(j), 0.5)));
             }
         }
         return text.toString();
-    }
-
-    /** The 10th, 50th and 90th percentiles, interpolated linearly between sorted values. */
-    static double[] quantiles(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return new double[] {quantile(sorted, 0.1), quantile(sorted, 0.5), quantile(sorted, 0.9)};
-    }
-
-    private static double quantile(double[] sorted, double q) {
-        double at = q * (sorted.length - 1);
-        int low = (int) Math.floor(at);
-        int high = Math.min(low + 1, sorted.length - 1);
-        return sorted[low] + (at - low) * (sorted[high] - sorted[low]);
     }
 
     static String fmt(double v) {

@@ -132,7 +132,7 @@ class RatioTableTest {
         assertThat(rounds.p10()).isCloseTo(perRound[0] + 0.1 * (perRound[1] - perRound[0]), exact);
         assertThat(rounds.p90()).isCloseTo(perRound[0] + 0.9 * (perRound[1] - perRound[0]), exact);
         assertThat(cell.render()).contains("; per round ").contains("2 rounds");
-        assertThat(RatioTable.RoundRatios.quantile(new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, 0.1)).isEqualTo(2.0);
+        assertThat(Quantile.ofSorted(new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, 0.1)).isEqualTo(2.0);
         assertThat(new RatioTable(results).cells(RatioTable.FAMILIES.getFirst()).getFirst().getFirst().rounds())
                 .as("one-thread families show no per-round ratio").isEmpty();
     }

@@ -13,6 +13,8 @@ import java.util.List;
  */
 final class QueuePair implements AutoCloseable {
 
+    private static final VirtioFeatures OFFERED = VirtioFeatures.of(VirtioFeatures.VERSION_1, VirtioFeatures.EVENT_IDX);
+
     final SharedMemory memory;
     final SysMem guest;
     final VirtqueueLayout layout;
@@ -24,13 +26,16 @@ final class QueuePair implements AutoCloseable {
     long interrupts;
 
     QueuePair(int queueSize, boolean eventIdx, ChainHandler handler, long memorySize) {
+        this(queueSize, VirtioFeatures.negotiate(OFFERED, eventIdx ? OFFERED : VirtioFeatures.of(VirtioFeatures.VERSION_1)),
+                handler, memorySize);
+    }
+
+    /** Both sides following {@code features}, as negotiated. */
+    QueuePair(int queueSize, VirtioFeatures features, ChainHandler handler, long memorySize) {
         memory = SharedMemory.anonymous(memorySize);
         guest = memory.io("guest");
         layout = VirtqueueLayout.contiguous(queueSize, 0);
         buffers = (layout.end() + 4095) & -4096L;
-        VirtioFeatures offered = VirtioFeatures.of(VirtioFeatures.VERSION_1, VirtioFeatures.EVENT_IDX);
-        VirtioFeatures accepted = eventIdx ? offered : VirtioFeatures.of(VirtioFeatures.VERSION_1);
-        VirtioFeatures features = VirtioFeatures.negotiate(offered, accepted);
         driver = VirtqueueDriver.create("q", guest, layout, features, () -> kicks++);
         VirtqueueDevice[] self = new VirtqueueDevice[1];
         device = VirtqueueDevice.attach("q", guest, layout, features, handler, () -> {

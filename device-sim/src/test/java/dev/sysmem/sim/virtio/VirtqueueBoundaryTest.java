@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * Every range check of the split ring at its exact edge: the last thing allowed is accepted and
@@ -127,13 +128,13 @@ class VirtqueueBoundaryTest {
     void theChainsStreamsRefuseANegativePositionAndPutByteStopsAtTheLastWritableByte() {
         Throwable[] thrown = new Throwable[4];
         ChainHandler handler = chain -> {
-            thrown[0] = catching(() -> chain.gather(-1, MemorySegment.ofArray(new byte[4])));
-            thrown[1] = catching(() -> chain.scatter(-1, MemorySegment.ofArray(new byte[4])));
+            thrown[0] = catchThrowable(() -> chain.gather(-1, MemorySegment.ofArray(new byte[4])));
+            thrown[1] = catchThrowable(() -> chain.scatter(-1, MemorySegment.ofArray(new byte[4])));
             // Two writable buffers of 4 bytes: positions 0-7, the second starting at 4.
             chain.putByte(4, (byte) 0x44);
             chain.putByte(7, (byte) 0x77);
-            thrown[2] = catching(() -> chain.putByte(8, (byte) 1));
-            thrown[3] = catching(() -> chain.putByte(-1, (byte) 1));
+            thrown[2] = catchThrowable(() -> chain.putByte(8, (byte) 1));
+            thrown[3] = catchThrowable(() -> chain.putByte(-1, (byte) 1));
             return 8;
         };
         try (QueuePair q = new QueuePair(8, true, handler, MEMORY)) {
@@ -170,7 +171,7 @@ class VirtqueueBoundaryTest {
         VirtioFeatures plain = VirtioFeatures.of(VirtioFeatures.VERSION_1, VirtioFeatures.EVENT_IDX);
         VirtioFeatures inOrder = VirtioFeatures.of(VirtioFeatures.VERSION_1, VirtioFeatures.EVENT_IDX, VirtioFeatures.IN_ORDER);
         for (VirtioFeatures features : java.util.List.of(plain, inOrder)) {
-            try (SharedMemoryQueue q = new SharedMemoryQueue(features)) {
+            try (QueuePair q = new QueuePair(8, features, new Echo(), MEMORY)) {
                 q.driver.add(new long[] {DATA}, new long[] {16}, 1, 0);
                 new RawRing(q.guest, q.layout).pushUsed(8, 0);
                 assertThatThrownBy(() -> q.driver.harvest((head, len) -> { }))
@@ -184,7 +185,7 @@ class VirtqueueBoundaryTest {
     @Test
     void withInOrderTheFirstChainMustStartAtDescriptorZero() {
         VirtioFeatures inOrder = VirtioFeatures.of(VirtioFeatures.VERSION_1, VirtioFeatures.EVENT_IDX, VirtioFeatures.IN_ORDER);
-        try (SharedMemoryQueue q = new SharedMemoryQueue(inOrder)) {
+        try (QueuePair q = new QueuePair(8, inOrder, new Echo(), MEMORY)) {
             RawRing raw = new RawRing(q.guest, q.layout);
             raw.descriptor(3, DATA, 8, 0, 0);
             raw.publish(3);
@@ -211,25 +212,6 @@ class VirtqueueBoundaryTest {
         }
     }
 
-    /** A driver and a device with the given features, on the rings at 0 of 64 KiB of guest memory. */
-    private static final class SharedMemoryQueue implements AutoCloseable {
-        final dev.sysmem.io.SharedMemory memory = dev.sysmem.io.SharedMemory.anonymous(MEMORY);
-        final dev.sysmem.io.SysMem guest = memory.io("guest");
-        final VirtqueueLayout layout = VirtqueueLayout.contiguous(8, 0);
-        final VirtqueueDriver driver;
-        final VirtqueueDevice device;
-
-        SharedMemoryQueue(VirtioFeatures features) {
-            driver = VirtqueueDriver.create("q", guest, layout, features, () -> { });
-            device = VirtqueueDevice.attach("q", guest, layout, features, new Echo(), () -> { });
-        }
-
-        @Override
-        public void close() {
-            memory.close();
-        }
-    }
-
     @Test
     void aStreamThatEndsInsideTheSecondBufferStopsThere() {
         byte[] gathered = new byte[5];
@@ -253,15 +235,6 @@ class VirtqueueBoundaryTest {
             assertThat(gathered).containsExactly(1, 2, 3, 4, 5);
             assertThat(new int[] {q.guest.read8(w), q.guest.read8(w + 1), q.guest.read8(w + 2), q.guest.read8(w + 100),
                     q.guest.read8(w + 101), q.guest.read8(w + 102)}).containsExactly(9, 8, 7, 6, 5, 0);
-        }
-    }
-
-    private static Throwable catching(Runnable action) {
-        try {
-            action.run();
-            return null;
-        } catch (RuntimeException e) {
-            return e;
         }
     }
 }
