@@ -48,6 +48,11 @@ import java.util.Random;
  * 10th-90th percentile of the per-round ratios. Ratios are throughput ratios (buffers per CPU
  * second, higher is better): {@code virtqueue / Agrona = Agrona's ns per buffer / virtqueue's}.
  *
+ * <p>Beside the references, {@link SplitRingFloor}: the split-ring protocol's own accesses with
+ * nothing else, written by hand. Its ratios to Agrona and JCTools say which bars any virtqueue over
+ * {@code java.lang.foreign} can reach at all; the virtqueue's ratio to it says how much of the cost
+ * is this implementation's rather than the protocol's.
+ *
  * <p>{@code --compare LABEL=CLASSPATH} (repeatable) adds the virtqueue of another build of this
  * project, both modes, as further contenders in the same rounds ({@link VirtqueueBuild}), with a
  * column of their per-round ratio to this build's queue: a before/after comparison of a change in
@@ -158,7 +163,7 @@ public final class RingCpuCost {
         List<RingCpuRun.Payload> payloads = new ArrayList<>();
         for (int payload : new int[] {64, 4096}) {
             List<Contender> contenders = new ArrayList<>(List.of(virtqueue(payload, false), virtqueue(payload, true),
-                    agrona(payload), jctools(payload)));
+                    agrona(payload), jctools(payload), new SplitRingFloor(payload)));
             for (String build : compare) {
                 contenders.add(VirtqueueBuild.contender(build, payload, false));
                 contenders.add(VirtqueueBuild.contender(build, payload, true));

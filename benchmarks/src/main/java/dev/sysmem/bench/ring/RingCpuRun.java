@@ -14,7 +14,7 @@ record RingCpuRun(List<Payload> payloads) {
      *
      * @param payload     bytes per buffer
      * @param contenders  the contenders' names; 0 and 1 are this build's virtqueue (plain,
-     *                    {@code IN_ORDER}), 2 Agrona, 3 JCTools, then pairs (plain,
+     *                    {@code IN_ORDER}), 2 Agrona, 3 JCTools, 4 the split-ring floor, then pairs (plain,
      *                    {@code IN_ORDER}) of compared builds
      * @param nsPerBuffer per contender, per measured round: CPU nanoseconds per buffer
      */

@@ -168,7 +168,7 @@ final class VirtqueueProducer implements AutoCloseable {
 
     /**
      * Sends one payload as part of a burst of {@code batch} buffers: added with
-     * {@link VirtqueueDriver#addToBatch}, published with one {@code avail.idx} store and a kick
+     * {@link VirtqueueDriver#addReadableToBatch}, published with one {@code avail.idx} store and a kick
      * decision after every {@code batch} buffers (as Linux's network drivers kick once per burst,
      * {@code xmit_more}, and DPDK's virtio driver publishes once per burst), or before waiting for
      * a free buffer.
@@ -198,10 +198,14 @@ final class VirtqueueProducer implements AutoCloseable {
         int buffer = takeBuffer();
         long address = buffers + (long) buffer * payload;
         MemorySegment.copy(source, 0, memory.segment(), address, payload);
-        chainAddress[0] = address;
-        chainLength[0] = payload;
-        int head = inBatch ? driver.addToBatch(chainAddress, chainLength, 1, 0)
-                : driver.add(chainAddress, chainLength, 1, 0);
+        int head;
+        if (inBatch) {
+            head = driver.addReadableToBatch(address, payload);
+        } else {
+            chainAddress[0] = address;
+            chainLength[0] = payload;
+            head = driver.add(chainAddress, chainLength, 1, 0);
+        }
         if (head < 0) {
             throw new IllegalStateException("the virtqueue had no free descriptor although buffer " + buffer + " was free");
         }

@@ -66,7 +66,7 @@ public class VirtqueueThroughput {
     /**
      * The headline: the same in bursts of {@link #KICK_BATCH} buffers, as a burst-aware driver
      * sends (Linux's {@code xmit_more}, DPDK's burst): each buffer added with
-     * {@code VirtqueueDriver.addToBatch}, then one {@code avail.idx} store and one kick decision
+     * {@code VirtqueueDriver.addReadableToBatch}, then one {@code avail.idx} store and one kick decision
      * (with its full fence) per burst.
      */
     @Benchmark

@@ -60,6 +60,17 @@ public final class DescriptorChain {
         writableBytes = 0;
     }
 
+    /** Makes this the chain of one buffer the caller has checked, at {@code newHead}. */
+    void one(int newHead, long addr, long len, boolean writable) {
+        head = newHead;
+        count = 1;
+        address[0] = addr;
+        length[0] = len;
+        readable = writable ? 0 : 1;
+        readableBytes = writable ? 0 : len;
+        writableBytes = writable ? len : 0;
+    }
+
     /** Appends a buffer the caller has checked; readable buffers must all come first. */
     void add(long addr, long len, boolean writable) {
         address[count] = addr;

@@ -315,7 +315,67 @@ public final class VirtqueueDriver {
         chainWritable[head] = writableBytes;
         chainsInFlight++;
         chainsAdded++;
+        makeAvailable(head);
+        return head;
+    }
 
+    /**
+     * Adds a chain of one device-readable buffer, as {@link #addToBatch(long[], long[], int, int)}
+     * with {@code readable = 1, writable = 0} does (same checks, same messages, same descriptors),
+     * without the arrays: the shape of a transmit or request buffer a burst driver posts one at a
+     * time (Linux's {@code virtqueue_add_outbuf} with one entry). The device cannot see it until
+     * {@link #publish()} or {@link #kickIfNeeded()}.
+     *
+     * <p>Why a method of its own: the general path loops over the chain twice (checks, then
+     * descriptors) through the caller's arrays; for one buffer that loop machinery is most of the
+     * driver's work per buffer (measured in {@code benchmarks/README.md}, "Rings").
+     *
+     * @return the chain's head index, or -1 if no descriptor is free; nothing is written then
+     * @throws IllegalArgumentException if {@code length} is not in [0, 2^32), or the buffer lies
+     *                                  outside guest memory or overlaps the queue's parts; nothing
+     *                                  is written then
+     */
+    public int addReadableToBatch(long address, long length) {
+        return addOneToBatch(address, length, false);
+    }
+
+    /**
+     * Adds a chain of one device-writable buffer (a receive buffer: Linux's
+     * {@code virtqueue_add_inbuf} with one entry); otherwise as {@link #addReadableToBatch}.
+     *
+     * @return the chain's head index, or -1 if no descriptor is free; nothing is written then
+     * @throws IllegalArgumentException as {@link #addReadableToBatch}
+     */
+    public int addWritableToBatch(long address, long length) {
+        return addOneToBatch(address, length, true);
+    }
+
+    private int addOneToBatch(long address, long length, boolean writable) {
+        // The cheap test first; checkChain gives the exact verdict and message when it trips,
+        // and returns normally for a buffer that lies between the queue's parts.
+        if (length < 0 || length > U32_MAX || address < 0 || address > memorySize - length
+                || (address < partsEnd && partsStart < address + length)) {
+            oneAddress[0] = address;
+            oneLength[0] = length;
+            checkChain(oneAddress, oneLength, writable ? 0 : 1, writable ? 1 : 0);
+        }
+        if (numFree == 0) {
+            return -1;
+        }
+        int head = freeHead;
+        writeDescriptor(head, address, (int) length, writable ? VirtqueueDevice.DESC_F_WRITE : 0, 0);
+        freeHead = inOrder ? (head + 1) & mask : nextFree[head];
+        numFree--;
+        chainLength[head] = 1;
+        chainWritable[head] = writable ? length : 0;
+        chainsInFlight++;
+        chainsAdded++;
+        makeAvailable(head);
+        return head;
+    }
+
+    /** The {@code avail.ring} entry for a chain whose descriptors are written; {@code avail.idx} waits for {@link #publish()}. */
+    private void makeAvailable(int head) {
         headOfSlot[availShadow & mask] = head;
         ring.write16(layout.availRing(availShadow & mask), head);
         availShadow = (availShadow + 1) & 0xffff;
@@ -324,7 +384,6 @@ public final class VirtqueueDriver {
             // vring_need_event compares 16-bit distances: kick before the window could wrap.
             kickIfNeeded();
         }
-        return head;
     }
 
     /**

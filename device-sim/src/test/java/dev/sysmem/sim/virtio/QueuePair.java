@@ -32,9 +32,14 @@ final class QueuePair implements AutoCloseable {
 
     /** Both sides following {@code features}, as negotiated. */
     QueuePair(int queueSize, VirtioFeatures features, ChainHandler handler, long memorySize) {
+        this(queueSize, features, handler, memorySize, 0);
+    }
+
+    /** The same with the rings from {@code base} on instead of 0; buffers still from the end of the rings. */
+    QueuePair(int queueSize, VirtioFeatures features, ChainHandler handler, long memorySize, long base) {
         memory = SharedMemory.anonymous(memorySize);
         guest = memory.io("guest");
-        layout = VirtqueueLayout.contiguous(queueSize, 0);
+        layout = VirtqueueLayout.contiguous(queueSize, base);
         buffers = (layout.end() + 4095) & -4096L;
         driver = VirtqueueDriver.create("q", guest, layout, features, () -> kicks++);
         VirtqueueDevice[] self = new VirtqueueDevice[1];

@@ -91,6 +91,36 @@ class VirtqueueBoundaryTest {
     }
 
     @Test
+    void theSameEdgesHoldForADescriptorLaterInAChain() {
+        // A chain of one takes the device's short path; these go through the general walk.
+        try (QueuePair q = queue()) {
+            RawRing raw = new RawRing(q.guest, q.layout);
+            raw.descriptor(0, DATA, 8, VirtqueueDevice.DESC_F_NEXT, 1);
+            raw.descriptor(1, MEMORY - 16, 16, VirtqueueDevice.DESC_F_NEXT, 2);
+            raw.descriptor(2, 0, 8, 0, 0);
+            raw.publish(0);
+            assertThat(q.device.processAvailable()).as("ending at the last byte, and starting at address 0").isEqualTo(1);
+        }
+        try (QueuePair q = queue()) {
+            RawRing raw = new RawRing(q.guest, q.layout);
+            raw.descriptor(0, DATA, 8, VirtqueueDevice.DESC_F_NEXT, 1);
+            raw.descriptor(1, MEMORY - 16, 17, 0, 0);
+            raw.publish(0);
+            assertThatThrownBy(q.device::processAvailable)
+                    .isInstanceOf(VirtqueueFault.class)
+                    .hasMessageContaining("descriptor 1 (chain head 0) addr 0xfff0 len 17 lies outside guest memory");
+        }
+        try (QueuePair q = queue()) {
+            RawRing raw = new RawRing(q.guest, q.layout);
+            raw.descriptor(0, DATA, 8, VirtqueueDevice.DESC_F_NEXT, 1);
+            raw.descriptor(1, -1, 1, 0, 0);
+            raw.publish(0);
+            assertThatThrownBy(q.device::processAvailable)
+                    .hasMessageContaining("descriptor 1 (chain head 0) addr 0xffffffffffffffff len 1 lies outside guest memory");
+        }
+    }
+
+    @Test
     void aChainMayNameTheLastDescriptorAsNextButNotOnePastIt() {
         try (QueuePair q = queue()) {
             RawRing raw = new RawRing(q.guest, q.layout);
