@@ -58,10 +58,12 @@ import java.util.Random;
  * column of their per-round ratio to this build's queue: a before/after comparison of a change in
  * one JVM.
  *
- * <p>{@code --jvms N} runs the whole measurement in N fresh JVMs one after the other (with the JMH
- * forks' flags) and renders one table ({@link RingCpuTable}): every JVM's rounds pooled, and each
- * JVM's median beside them. JVMs differ by their JIT decisions more than rounds within one JVM
- * do, so a verdict near a bar needs several.
+ * <p>Every payload size ({@code --payload}, repeatable; 64 and 4096 bytes unless given) is
+ * measured in fresh JVMs of its own (with the JMH forks' flags), one after the other; {@code --jvms N}
+ * (default 1) runs N of them per size and renders one table ({@link RingCpuTable}): every JVM's
+ * rounds pooled, and each JVM's median beside them. JVMs differ by their JIT decisions more than
+ * rounds within one JVM do, so a verdict near a bar needs several. {@code --share-jvm true}
+ * measures every size in each JVM, one after the other, as the runs before 2026-12-02 14:30 did.
  *
  * <pre>{@code
  * java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
@@ -97,6 +99,8 @@ public final class RingCpuCost {
         Path raw = null;
         String name = "ring-cpu";
         List<String> compare = new ArrayList<>();
+        List<Integer> payloads = new ArrayList<>();
+        boolean shareJvm = false;
         if (args.length % 2 != 0) {
             throw new IllegalArgumentException("option " + args[args.length - 1] + " has no value; " + USAGE);
         }
@@ -110,35 +114,36 @@ public final class RingCpuCost {
                 case "--compare" -> compare.add(args[i + 1]);
                 case "--jvms" -> jvms = Integer.parseInt(args[i + 1]);
                 case "--raw" -> raw = Path.of(args[i + 1]);
+                case "--payload" -> payloads.add(Integer.parseInt(args[i + 1]));
+                case "--share-jvm" -> shareJvm = parseBoolean("--share-jvm", args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; " + USAGE);
             }
         }
-        if (rounds < 1 || warmUp < 0 || jvms < 1) {
-            throw new IllegalArgumentException("--rounds and --jvms must be at least 1, --warmup-rounds at least 0; got "
-                    + rounds + ", " + jvms + ", " + warmUp);
+        if (rounds < 1 || warmUp < 0 || jvms < 1 || payloads.stream().anyMatch(p -> p < 1)) {
+            throw new IllegalArgumentException("--rounds, --jvms and --payload must be at least 1, --warmup-rounds at least 0;"
+                    + " got " + rounds + ", " + jvms + ", " + payloads + ", " + warmUp);
+        }
+        if (payloads.isEmpty()) {
+            payloads.addAll(PAYLOADS);
         }
         if (!THREADS.isCurrentThreadCpuTimeSupported()) {
             throw new IllegalStateException("this JVM cannot read a thread's CPU time");
         }
         double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         LocalDateTime started = LocalDateTime.now();
-        List<RingCpuRun> runs = new ArrayList<>();
-        if (jvms == 1) {
-            RingCpuRun run = measureHere(compare, rounds, warmUp, (long) (warmUpSeconds * 1e9));
-            if (raw != null) {
-                // A child of a --jvms run: its parent renders the table.
-                new ObjectMapper().writeValue(raw.toFile(), run);
-                return;
-            }
-            runs.add(run);
-        } else {
-            runs.addAll(measureInJvms(jvms, args));
+        if (raw != null) {
+            // A child JVM: its parent renders the table.
+            new ObjectMapper().writeValue(raw.toFile(), measureHere(payloads, compare, rounds, warmUp, (long) (warmUpSeconds * 1e9)));
+            return;
         }
+        List<RingCpuRun> runs = measureInJvms(jvms, payloads, shareJvm, args);
         double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         String text = "## Ring CPU cost, one thread, " + started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"))
                 + "\n\n- Machine: " + CpuModel.describe() + ", " + Runtime.getRuntime().availableProcessors()
                 + " cores available\n- JDK: " + System.getProperty("java.vm.version") + "; " + jvms
-                + (jvms == 1 ? " JVM" : " JVMs, one after the other,") + " each contender first run alone for " + warmUpSeconds
+                + (jvms == 1 ? " JVM" : " JVMs, one after the other,")
+                + (shareJvm ? " measuring every payload size one after the other" : " per payload size")
+                + ", each contender first run alone for " + warmUpSeconds
                 + " s of CPU time (JIT), then " + rounds + " rounds after " + warmUp
                 + " warm-up rounds, slices of ~1 ms thread CPU time, contenders in a random order each round\n"
                 + "- Load average (1 min) before: " + RingCpuTable.fmt(loadBefore) + ", after: " + RingCpuTable.fmt(loadAfter)
@@ -156,12 +161,23 @@ public final class RingCpuCost {
     }
 
     private static final String USAGE = "usage: RingCpuCost [--rounds N] [--warmup-rounds N] [--warmup-s S] [--jvms N]"
-            + " [--out DIR] [--name NAME] [--compare LABEL=CLASSPATH]...";
+            + " [--payload BYTES]... [--share-jvm true|false] [--out DIR] [--name NAME] [--compare LABEL=CLASSPATH]...";
 
-    /** Every payload's contenders measured in this JVM. */
-    private static RingCpuRun measureHere(List<String> compare, int rounds, int warmUp, long warmUpNs) {
+    private static boolean parseBoolean(String option, String value) {
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(option + " takes true or false, not '" + value + "'");
+        };
+    }
+
+    /** The payload sizes measured unless {@code --payload} names others: the bars' two. */
+    private static final List<Integer> PAYLOADS = List.of(64, 4096);
+
+    /** The contenders of each of {@code sizes} measured in this JVM, one size after the other. */
+    private static RingCpuRun measureHere(List<Integer> sizes, List<String> compare, int rounds, int warmUp, long warmUpNs) {
         List<RingCpuRun.Payload> payloads = new ArrayList<>();
-        for (int payload : new int[] {64, 4096}) {
+        for (int payload : sizes) {
             List<Contender> contenders = new ArrayList<>(List.of(virtqueue(payload, false), virtqueue(payload, true),
                     agrona(payload), jctools(payload), new SplitRingFloor(payload)));
             for (String build : compare) {
@@ -179,26 +195,42 @@ public final class RingCpuCost {
     }
 
     /**
-     * Runs this program in {@code jvms} fresh JVMs one after the other, with the options given and
-     * the JMH forks' flags, and collects what each measured. A JVM that fails or takes more than
-     * 10 minutes fails the run.
+     * Runs this program in {@code jvms} fresh JVMs per payload size, one after the other, with the
+     * options given and the JMH forks' flags, and collects what each measured: the j-th JVM of every
+     * size make the j-th run ({@code shareJvm}: one JVM measures every size, as runs did before).
+     * Each size has JVMs of its own, as JMH gives each parameter value forks of its own, so that
+     * no size's figures can depend on what the JIT saw of another (both ways were measured once
+     * side by side and differed by no more than the runs' noise: benchmarks/README.md, "Rings in
+     * CPU time"). A JVM that fails or takes more than 10 minutes fails the run.
      */
-    private static List<RingCpuRun> measureInJvms(int jvms, String[] args) throws IOException, InterruptedException {
+    private static List<RingCpuRun> measureInJvms(int jvms, List<Integer> payloads, boolean shareJvm, String[] args)
+            throws IOException, InterruptedException {
         Path scratch = Files.createTempDirectory("sysmem-ring-cpu-");
         List<RingCpuRun> runs = new ArrayList<>();
         try {
             for (int j = 1; j <= jvms; j++) {
-                Path raw = scratch.resolve("jvm-" + j + ".json");
-                List<String> command = new ArrayList<>();
-                for (int i = 0; i + 1 < args.length; i += 2) {
-                    if (!args[i].equals("--jvms")) {
-                        command.addAll(List.of(args[i], args[i + 1]));
+                List<RingCpuRun.Payload> measured = new ArrayList<>();
+                // One child per size, or one for all of them with --share-jvm.
+                List<List<Integer>> children = shareJvm ? List.of(payloads) : payloads.stream().map(List::of).toList();
+                for (List<Integer> sizes : children) {
+                    Path raw = scratch.resolve("jvm-" + j + "-" + sizes.getFirst() + ".json");
+                    List<String> command = new ArrayList<>();
+                    for (int i = 0; i + 1 < args.length; i += 2) {
+                        if (!args[i].equals("--jvms") && !args[i].equals("--payload") && !args[i].equals("--share-jvm")) {
+                            command.addAll(List.of(args[i], args[i + 1]));
+                        }
                     }
+                    for (int size : sizes) {
+                        command.addAll(List.of("--payload", Integer.toString(size)));
+                    }
+                    command.addAll(List.of("--raw", raw.toString()));
+                    System.out.printf("JVM %d/%d, %s B; load %.2f%n", j, jvms, sizes,
+                            ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                    BenchJvm.run("JVM " + j + " of " + jvms + " (" + sizes + " B)", RingCpuCost.class, command,
+                            Duration.ofMinutes(10));
+                    measured.addAll(new ObjectMapper().readValue(raw.toFile(), RingCpuRun.class).payloads());
                 }
-                command.addAll(List.of("--jvms", "1", "--raw", raw.toString()));
-                System.out.printf("JVM %d/%d; load %.2f%n", j, jvms, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-                BenchJvm.run("JVM " + j + " of " + jvms, RingCpuCost.class, command, Duration.ofMinutes(10));
-                runs.add(new ObjectMapper().readValue(raw.toFile(), RingCpuRun.class));
+                runs.add(new RingCpuRun(measured));
             }
         } finally {
             BenchJvm.deleteScratch(scratch);

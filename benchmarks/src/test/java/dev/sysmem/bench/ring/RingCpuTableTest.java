@@ -61,6 +61,23 @@ class RingCpuTableTest {
     }
 
     @Test
+    void onlyTheBarsSizesAreJudgedAgainstAgrona() {
+        double[][] ns = new double[5][3];
+        double[] each = {40, 30, 16, 8, 12};
+        for (int c = 0; c < each.length; c++) {
+            java.util.Arrays.fill(ns[c], each[c]);
+        }
+        String table = RingCpuTable.markdown(List.of(new RingCpuRun(List.of(
+                new RingCpuRun.Payload(4096, NAMES, ns), new RingCpuRun.Payload(1024, NAMES, ns)))));
+
+        assertThat(table).contains("### 4096 B payload\n\n| contender | ns per buffer (CPU) | / Agrona (bar ≥ 0.9) |");
+        assertThat(table).contains("| virtqueue | 40.0 (40.0-40.0) | 0.40 (0.40-0.40) **missed** |");
+        assertThat(table).contains("### 1024 B payload\n\n| contender | ns per buffer (CPU) | / Agrona (no bar) |");
+        // The same ratio unjudged against Agrona, still judged against JCTools.
+        assertThat(table).contains("| virtqueue | 40.0 (40.0-40.0) | 0.40 (0.40-0.40) | 0.20 (0.20-0.20) **missed** |");
+    }
+
+    @Test
     void comparedBuildsAreSetBesideThisBuildsQueueOfTheSameMode() {
         List<String> names = List.of("virtqueue", "virtqueue, IN_ORDER", "Agrona", "JCTools", "floor",
                 "virtqueue old", "virtqueue old, IN_ORDER");
