@@ -20,6 +20,7 @@ import java.util.Objects;
  *   <li>{@link #add}: descriptors, then the {@code avail.ring} entry, then {@link Barriers#wmb()}
  *       ({@code virtio_wmb}), then the {@code avail.idx} store. The buffers' contents, written by
  *       the caller before {@code add}, are published by the same barrier. {@link #addToBatch}
+ *       (and for a chain of one buffer {@link #addReadableToBatch}, {@link #addWritableToBatch})
  *       writes the descriptors and the ring entry only; {@link #publish()} (or
  *       {@link #kickIfNeeded()}) then does the barrier and the {@code avail.idx} store once for
  *       the whole batch.</li>
@@ -328,7 +329,8 @@ public final class VirtqueueDriver {
      *
      * <p>Why a method of its own: the general path loops over the chain twice (checks, then
      * descriptors) through the caller's arrays; for one buffer that loop machinery is most of the
-     * driver's work per buffer (measured in {@code benchmarks/README.md}, "Rings").
+     * driver's work per buffer (measured in {@code benchmarks/README.md}, "The rings against the
+     * split-ring floor").
      *
      * @return the chain's head index, or -1 if no descriptor is free; nothing is written then
      * @throws IllegalArgumentException if {@code length} is not in [0, 2^32), or the buffer lies
