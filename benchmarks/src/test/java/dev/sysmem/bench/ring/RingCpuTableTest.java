@@ -17,13 +17,16 @@ class RingCpuTableTest {
     }
 
     private static RingCpuRun jvm(double virtqueue, double inOrder, double agrona, double jctools, double floor) {
-        int rounds = 5;
-        double[] each = {virtqueue, inOrder, agrona, jctools, floor};
-        double[][] ns = new double[each.length][rounds];
-        for (int c = 0; c < each.length; c++) {
-            java.util.Arrays.fill(ns[c], each[c]);
+        return new RingCpuRun(List.of(payload(64, NAMES, virtqueue, inOrder, agrona, jctools, floor)));
+    }
+
+    /** Five rounds of {@code size}-byte buffers: contender c at {@code nsEach[c]} in every round. */
+    private static RingCpuRun.Payload payload(int size, List<String> names, double... nsEach) {
+        double[][] ns = new double[nsEach.length][5];
+        for (int c = 0; c < nsEach.length; c++) {
+            java.util.Arrays.fill(ns[c], nsEach[c]);
         }
-        return new RingCpuRun(List.of(new RingCpuRun.Payload(64, NAMES, ns)));
+        return new RingCpuRun.Payload(size, names, ns);
     }
 
     @Test
@@ -62,13 +65,8 @@ class RingCpuTableTest {
 
     @Test
     void onlyTheBarsSizesAreJudgedAgainstAgrona() {
-        double[][] ns = new double[5][3];
-        double[] each = {40, 30, 16, 8, 12};
-        for (int c = 0; c < each.length; c++) {
-            java.util.Arrays.fill(ns[c], each[c]);
-        }
         String table = RingCpuTable.markdown(List.of(new RingCpuRun(List.of(
-                new RingCpuRun.Payload(4096, NAMES, ns), new RingCpuRun.Payload(1024, NAMES, ns)))));
+                payload(4096, NAMES, 40, 30, 16, 8, 12), payload(1024, NAMES, 40, 30, 16, 8, 12)))));
 
         assertThat(table).contains("### 4096 B payload\n\n| contender | ns per buffer (CPU) | / Agrona (bar ≥ 0.9) |");
         assertThat(table).contains("| virtqueue | 40.0 (40.0-40.0) | 0.40 (0.40-0.40) **missed** |");
@@ -81,12 +79,7 @@ class RingCpuTableTest {
     void comparedBuildsAreSetBesideThisBuildsQueueOfTheSameMode() {
         List<String> names = List.of("virtqueue", "virtqueue, IN_ORDER", "Agrona", "JCTools", "floor",
                 "virtqueue old", "virtqueue old, IN_ORDER");
-        double[] each = {40, 30, 16, 8, 12, 50, 60};
-        double[][] ns = new double[each.length][3];
-        for (int c = 0; c < each.length; c++) {
-            java.util.Arrays.fill(ns[c], each[c]);
-        }
-        String table = RingCpuTable.markdown(List.of(new RingCpuRun(List.of(new RingCpuRun.Payload(64, names, ns)))));
+        String table = RingCpuTable.markdown(List.of(new RingCpuRun(List.of(payload(64, names, 40, 30, 16, 8, 12, 50, 60)))));
 
         // The old plain queue against this build's plain one (40/50), the old IN_ORDER against IN_ORDER (30/60).
         assertThat(table).contains("| virtqueue old | 50.0 (50.0-50.0) | 0.32 (0.32-0.32) **missed** | 0.16 (0.16-0.16) **missed** "
