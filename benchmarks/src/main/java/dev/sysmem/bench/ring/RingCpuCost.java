@@ -63,7 +63,7 @@ import java.util.Random;
  * (default 1) runs N of them per size and renders one table ({@link RingCpuTable}): every JVM's
  * rounds pooled, and each JVM's median beside them. JVMs differ by their JIT decisions more than
  * rounds within one JVM do, so a verdict near a bar needs several. {@code --share-jvm true}
- * measures every size in each JVM, one after the other, as the runs before 2026-12-02 14:30 did.
+ * measures every size in each JVM, one after the other, as the runs before 2026-12-02 14:18 did.
  *
  * <pre>{@code
  * java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \

@@ -138,6 +138,7 @@ final class SplitRingFloor implements RingCpuCost.Contender {
         long len = 0;
         for (int i = 0; i < pending; i++) {
             head = Short.toUnsignedInt((short) U16.getOpaque(ring, availRing + 2L * (lastAvail & mask)));
+            // The table starts at 0 (a contiguous layout at 0): descriptor i is at 16 i.
             long d = (long) head * 16;
             long addr = (long) U64.getOpaque(ring, d);
             len = (long) U64.getOpaque(ring, d + 8) & 0xffff_ffffL;
